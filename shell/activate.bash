@@ -1,0 +1,46 @@
+# activate.bash: runs a manifest's [hook] on-activate and records what it exported.
+#
+# Started by activate as: bash activate.bash HOOK_FILE OUT_DIR
+# with stdout already pointing at stderr, so the hook's output can never reach
+# code that `eval "$(activate --print)"` reads. It writes, in OUT_DIR:
+#   before, after  the exported variables, NUL-separated NAME=VALUE, around the hook
+#   outcome        "end", "return STATUS" or "exit STATUS", then a line
+#                  "LINE<TAB>COMMAND" for the last command that failed, if any
+# No outcome file means the hook replaced this process (`exec`).
+
+__activate_hook=$1
+__activate_out=$2
+shift 2
+__activate_fail=
+
+# Exported variables, NUL-separated: values may hold newlines. Immune to the
+# hook's IFS, set -u, set -x and to functions named like builtins.
+__activate_dump() {
+  { builtin set +x +e +u; } 2>/dev/null
+  local IFS=$' \t\n' __n
+  for __n in $(builtin compgen -e); do
+    if [[ -v $__n ]]; then builtin printf '%s=%s\0' "$__n" "${!__n}"; fi
+  done >|"$1"
+}
+
+__activate_outcome() {
+  builtin printf '%s\n%s' "$1" "$__activate_fail" >|"$__activate_out/outcome"
+}
+
+__activate_dump "$__activate_out/before"
+# `exit N` in the hook ends this bash: record the status on the way out.
+builtin trap '__activate_outcome "exit $?"' EXIT
+# The last failing command and its line in the hook, to name it in errors.
+builtin trap '__activate_fail="$LINENO	$BASH_COMMAND"' ERR
+
+__activate_end=
+builtin source "$__activate_hook"
+__activate_status=$?
+builtin trap - EXIT ERR
+if [[ -n $__activate_end ]]; then
+  __activate_outcome end
+else
+  __activate_outcome "return $__activate_status"
+fi
+__activate_dump "$__activate_out/after"
+builtin exit 0

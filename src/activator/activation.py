@@ -1,0 +1,204 @@
+"""One activation: find the environment, attach or start, then hand over.
+
+Attach is the hot path: it reads the cached manifest and the record, checks
+that a holder is alive, and builds the plan, importing neither tomllib,
+json, rich nor psutil (on Linux).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from . import __version__, locate, planner, procs, registry
+from . import plan as planmod
+from .errors import ActivateError, warn
+from .manifest import Manifest
+from .plan import Op, PathEdit, SetVar, UnsetVar
+from .registry import ActivationDir
+from .state import digest, makedirs_private, read_file, state_root, write_atomic
+
+
+@dataclass(frozen=True)
+class Request:
+    """What the user asked for on the command line."""
+
+    action: str  # "shell" (interactive subshell), "print", "command" (--) or "code" (-c)
+    directory: str | None = None
+    file: str | None = None
+    mode: str | None = None
+    shell: str | None = None
+    argv: tuple[str, ...] = ()  # for "command"
+    code: str | None = None  # for "code"
+
+
+@dataclass(frozen=True)
+class Activation:
+    """Everything a way of activating needs to hand over."""
+
+    environ: dict[str, str]  # the environment activate started with
+    plan: list[Op]
+    final: dict[str, str]  # the environment after the plan
+    root: str  # the private state directory
+    group_dir: str
+    manifest_key: str
+    manifest: Manifest
+
+
+def prepare(req: Request) -> Activation:
+    """Attach to a live activation of the environment, or start one (running the hook)."""
+    environ = dict(os.environ)
+    loc = locate.find(req.directory, req.file, os.getcwd())
+    root = state_root()
+    group_dir = os.path.join(root, "envs", digest(loc.dotflox.encode()))
+    key = digest(loc.manifest_bytes, loc.env_json, __version__.encode())
+    manifest, name = _manifest(loc, group_dir, key)
+    mode = req.mode or manifest.mode or "dev"
+    ident = planner.Identity(loc.dotflox, loc.project, name, mode)
+    adir = ActivationDir(os.path.join(group_dir, f"{key}.{mode}"))
+    holder = procs.evaluating_shell(os.getppid()) if req.action == "print" else os.getpid()
+
+    record = adir.attachable() or adir.begin(lambda pid: _say_waiting(name, pid))
+    if record is None:
+        try:
+            record = _start(manifest, ident, environ, adir)
+            adir.add_holder(holder)
+            adir.finish(record)
+        except BaseException:
+            adir.abandon()
+            raise
+    else:
+        adir.add_holder(holder)
+    ops = planner.build(manifest, ident, environ, decode_ops(record["hook"]))
+    final = planmod.apply(environ, ops)
+    return Activation(environ, ops, final, root, group_dir, key, manifest)
+
+
+def _manifest(loc: locate.Location, group_dir: str, key: str) -> tuple[Manifest, str]:
+    """The parsed manifest and the environment's name: cached per manifest bytes."""
+    cache = os.path.join(group_dir, f"{key}.manifest")
+    raw = read_file(cache)
+    data = registry.decode(raw) if raw is not None else None
+    if data is not None and data.get("path") == loc.manifest_path:
+        try:
+            return Manifest.from_record(data["manifest"]), str(data["name"])  # type: ignore[arg-type]
+        except (KeyError, TypeError, ValueError, AssertionError):
+            pass
+    from . import manifest as manifest_mod
+
+    m = manifest_mod.load(loc.manifest_path, loc.manifest_bytes)
+    name = locate.env_name(loc)
+    makedirs_private(group_dir)
+    write_atomic(cache, registry.encode({"path": loc.manifest_path, "name": name, "manifest": m.to_record()}))
+    return m, name
+
+
+def _start(
+    manifest: Manifest, ident: planner.Identity, environ: dict[str, str], adir: ActivationDir
+) -> dict[str, object]:
+    """Run the hook (if any) and return the record to publish."""
+    import time
+
+    if manifest.unsupported:
+        warn("not supported yet, ignored: " + ", ".join(manifest.unsupported))
+    system = planner.system()
+    if manifest.systems is not None and system not in manifest.systems:
+        warn(f"[options] systems does not list {system}; activating anyway")
+    for d in (os.path.join(ident.prefix, "bin"), ident.cache):
+        try:
+            os.makedirs(d, exist_ok=True)
+        except OSError as e:
+            raise ActivateError(
+                f"cannot create {d}: {e.strerror}",
+                hint="activate needs to write the environment's run and cache folders in .flox",
+            ) from None
+    hook_ops: list[Op] = []
+    if manifest.hook is not None and manifest.hook.strip():
+        from . import hook
+
+        base = planner.build(manifest, ident, environ)
+        hook_ops = hook.run(manifest, planmod.apply(environ, base), adir.path)
+    return {
+        "v": 1,
+        "hook": encode_ops(hook_ops),
+        "name": ident.name,
+        "mode": ident.mode,
+        "dotflox": ident.dotflox,
+        "manifest": manifest.path,
+        "started": time.time(),
+    }
+
+
+def _say_waiting(name: str, pid: int) -> None:
+    warn(f"waiting for another activation of {name!r} (pid {pid}) to finish its hook...")
+
+
+def encode_ops(ops: Sequence[Op]) -> list[tuple[object, ...]]:
+    """Hook changes as plain tuples for the record."""
+    out: list[tuple[object, ...]] = []
+    for op in ops:
+        if isinstance(op, SetVar):
+            out.append(("set", op.name, op.value))
+        elif isinstance(op, UnsetVar):
+            out.append(("unset", op.name))
+        elif isinstance(op, PathEdit):
+            out.append(("path", op.name, op.front, op.back, op.remove))
+    return out
+
+
+def decode_ops(data: object) -> list[Op]:
+    """Inverse of `encode_ops`."""
+    ops: list[Op] = []
+    for item in data:  # type: ignore[attr-defined]
+        if item[0] == "set":
+            ops.append(SetVar(item[1], item[2]))
+        elif item[0] == "unset":
+            ops.append(UnsetVar(item[1]))
+        elif item[0] == "path":
+            ops.append(PathEdit(item[1], tuple(item[2]), tuple(item[3]), tuple(item[4])))
+    return ops
+
+
+def profile_files(act: Activation, shell: str) -> list[str]:
+    """Files holding `[profile] common` then `[profile] <shell>`, written once per manifest."""
+    out = []
+    for key in ("common", shell):
+        text = act.manifest.profile.get(key)
+        if not text or not text.strip():
+            continue
+        path = os.path.join(act.group_dir, f"{act.manifest_key}.profile-{key}")
+        if not os.path.exists(path):
+            write_atomic(path, text.encode("utf-8", "surrogateescape") + b"\n")
+        out.append(path)
+    return out
+
+
+def reserve_private_file(act: Activation, suffix: str) -> tuple[str, int]:
+    """A fresh, unpredictable 0600 file under the state root, open for writing."""
+    d = os.path.join(act.root, "launch")
+    makedirs_private(d)
+    while True:
+        path = os.path.join(d, f"{os.urandom(8).hex()}.{suffix}")
+        try:
+            flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
+            return path, os.open(path, flags, 0o600)
+        except FileExistsError:
+            continue
+
+
+def write_fd(fd: int, text: str) -> None:
+    """Write all of `text` to `fd` and close it."""
+    try:
+        data = memoryview(text.encode("utf-8", "surrogateescape"))
+        while data:
+            data = data[os.write(fd, data) :]
+    finally:
+        os.close(fd)
+
+
+def stdout_write(text: str) -> None:
+    """Write code for `eval` to stdout, bytes exactly as the values were."""
+    sys.stdout.buffer.write(text.encode("utf-8", "surrogateescape"))
+    sys.stdout.flush()

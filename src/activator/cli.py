@@ -1,0 +1,180 @@
+"""The `activate` command line.
+
+Parsed by hand: argparse alone costs about a third of the time budget of an
+attach, and the grammar is small.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from .activation import Request
+from .errors import EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_USAGE, ActivateError, report
+
+HELP = """\
+usage: activate [-d DIR | -f FILE] [--mode dev|run] [--shell SHELL]
+                [--print | -c CODE | -- COMMAND [ARGS...]]
+
+Activate an environment described by a Flox-format manifest
+(.flox/env/manifest.toml): its [vars], [hook] on-activate and [profile].
+
+Ways to activate:
+  activate                  start a subshell of your shell, configured; `exit` leaves it
+  activate -- CMD [ARGS]    run CMD in the environment (no shell, argv untouched);
+                            its exit status is activate's; 127 if CMD is not found
+  activate -c 'CODE'        run CODE with your shell, profile included
+  activate --print          print code that configures the current shell in place:
+      bash, zsh:  eval "$(activate --print)"
+      fish:       activate --print | source
+      tcsh:       eval "`activate --print`"
+
+Options:
+  -d, --dir DIR       the project folder holding .flox (default: the nearest
+                      .flox at or above the current folder, like git)
+  -f, --file FILE     a manifest file to activate directly
+      --mode dev|run  dev: tools plus build paths (CPATH, PKG_CONFIG_PATH, ...);
+                      run: tools only. Default: the manifest's
+                      [options] activate.mode, else dev
+      --shell SHELL   bash, zsh, fish or tcsh (sh/dash get bash code, csh tcsh's)
+  -h, --help          show this help
+      --version       show the version
+
+The shell is, in order: --shell, $FLOX_SHELL, the shell activate was started
+from, $SHELL, bash.
+
+The hook runs once per activation; further activations of the same
+environment attach to it (no second hook run) while any shell or command of
+an earlier one is alive. Editing the manifest starts afresh.
+
+Environment:
+  FLOX_SHELL            the shell to start or print code for
+  ACTIVATE_NO_PROMPT    set to anything to leave the prompt alone
+
+Examples:
+  activate -f manifests/hello.toml -- printenv GREETING
+  activate -d ~/src/myproject --mode run -c 'mytool --version'
+  echo 'eval "$(activate -d ~/src/myproject --print)"' >> ~/.bashrc
+"""
+
+
+class UsageError(ActivateError):
+    """A bad command line."""
+
+    def __init__(self, summary: str) -> None:
+        super().__init__(summary, hint="see activate --help", status=EXIT_USAGE)
+
+
+def parse(args: list[str]) -> Request | str:
+    """A Request, or "help"/"version"."""
+    opts: dict[str, str] = {}
+    action = "shell"
+    argv: tuple[str, ...] = ()
+    code: str | None = None
+    i = 0
+
+    def value(flag: str) -> str:
+        nonlocal i
+        if i + 1 >= len(args):
+            raise UsageError(f"{flag} needs a value")
+        i += 1
+        return args[i]
+
+    def set_action(new: str, flag: str) -> None:
+        nonlocal action
+        if action != "shell":
+            raise UsageError(f"{flag} cannot be combined with {_ACTION_FLAGS[action]}")
+        action = new
+
+    while i < len(args):
+        arg = args[i]
+        name, eq, inline = arg.partition("=") if arg.startswith("--") else (arg, "", "")
+        if arg == "--":
+            set_action("command", "--")
+            argv = tuple(args[i + 1 :])
+            if not argv:
+                raise UsageError("-- needs a command to run")
+            break
+        if arg in ("-h", "--help"):
+            return "help"
+        if arg == "--version":
+            return "version"
+        if name in ("-d", "--dir", "-f", "--file", "--mode", "--shell"):
+            key = {"-d": "dir", "-f": "file"}.get(name, name.lstrip("-"))
+            if key in opts:
+                raise UsageError(f"{name} given twice")
+            opts[key] = inline if eq else value(name)
+        elif arg == "--print":
+            set_action("print", "--print")
+        elif arg == "-c":
+            set_action("code", "-c")
+            code = value("-c")
+        elif arg.startswith("-"):
+            raise UsageError(f"unknown option {arg}")
+        else:
+            raise UsageError(f"unexpected argument {arg!r} (to run a command: activate -- {arg} ...)")
+        i += 1
+    if "dir" in opts and "file" in opts:
+        raise UsageError("give either -d DIR or -f FILE, not both")
+    mode = opts.get("mode")
+    if mode is not None and mode not in ("dev", "run"):
+        raise UsageError(f"--mode must be dev or run, not {mode!r}")
+    return Request(
+        action=action,
+        directory=opts.get("dir"),
+        file=opts.get("file"),
+        mode=mode,
+        shell=opts.get("shell"),
+        argv=argv,
+        code=code,
+    )
+
+
+_ACTION_FLAGS = {"print": "--print", "code": "-c", "command": "--"}
+
+
+def main(args: list[str] | None = None) -> int:
+    """Entry point of the `activate` command."""
+    try:
+        request = parse(sys.argv[1:] if args is None else args)
+        if request == "help":
+            sys.stdout.write(HELP)
+            return 0
+        if request == "version":
+            from . import __version__
+
+            sys.stdout.write(f"activate {__version__}\n")
+            return 0
+        assert isinstance(request, Request)
+        return _run(request)
+    except ActivateError as e:
+        report(e)
+        return e.status
+    except KeyboardInterrupt:
+        sys.stderr.write("activate: interrupted\n")
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        return EXIT_FAILURE
+    except Exception as e:  # a bug: say so in one screen, traceback only on request
+        if os.environ.get("ACTIVATE_DEBUG"):
+            raise
+        report(
+            ActivateError(
+                f"internal error: {type(e).__name__}: {e}",
+                hint="this is a bug in activate; rerun with ACTIVATE_DEBUG=1 for the traceback and report it",
+            )
+        )
+        return EXIT_FAILURE
+
+
+def _run(req: Request) -> int:
+    from . import activation, detect, launch
+
+    choice = detect.choose(req.shell, os.environ) if req.action != "command" else None
+    act = activation.prepare(req)
+    if req.action == "command":
+        launch.run_command(act, req.argv)
+    assert choice is not None
+    if req.action == "print":
+        return launch.print_code(act, choice)
+    launch.start_shell(act, choice, req.code)

@@ -1,0 +1,85 @@
+"""Which shell to produce code for and to start.
+
+In order: `--shell`, `FLOX_SHELL`, the shell this was started from (the
+parent process, found with shellingham), `$SHELL`, then bash. `sh`, `dash`
+(and other POSIX shells) get bash-family code; `csh` gets tcsh's.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from .bundled import which
+from .errors import EXIT_USAGE, ActivateError
+
+KINDS = ("bash", "zsh", "fish", "tcsh")
+_FAMILY = {"sh": "bash", "dash": "bash", "ash": "bash", "ksh": "bash", "csh": "tcsh"}
+
+
+@dataclass(frozen=True)
+class ShellChoice:
+    """A shell kind (bash, zsh, fish, tcsh) and, where known, its program."""
+
+    kind: str
+    program: str | None  # a path or a name to find on PATH; None = the kind's own name
+    origin: str  # where the choice came from, for messages
+
+
+def kind_of(name: str) -> str | None:
+    """The shell kind for a program name or path (`/usr/bin/zsh-5.9` -> zsh)."""
+    base = _base(name)
+    return base if base in KINDS else _FAMILY.get(base)
+
+
+def _base(name: str) -> str:
+    base = os.path.basename(name).lower().removeprefix("-")  # login shells show as "-bash"
+    return base.split("-")[0].rstrip("0123456789.")
+
+
+def _own_program(value: str) -> str | None:
+    """`value` itself when it is a bash/zsh/fish/tcsh program (not sh or csh,
+    which are started as their family's shell)."""
+    return value if _base(value) in KINDS else None
+
+
+def choose(flag: str | None, environ: Mapping[str, str]) -> ShellChoice:
+    """The shell for this activation."""
+    for origin, value in (("--shell", flag), ("FLOX_SHELL", environ.get("FLOX_SHELL"))):
+        if value:
+            kind = kind_of(value)
+            if kind is None:
+                raise ActivateError(
+                    f"{origin}={value} is not a shell activate supports",
+                    hint="use bash, zsh, fish or tcsh (sh and dash get bash code, csh gets tcsh's)",
+                    status=EXIT_USAGE,
+                )
+            return ShellChoice(kind, _own_program(value), origin)
+    try:
+        import shellingham
+
+        name, path = shellingham.detect_shell()
+        kind = kind_of(name)
+        if kind is not None:
+            return ShellChoice(kind, _own_program(path) if kind_of(path) == kind else None, "parent")
+    except (ImportError, RuntimeError, OSError):  # ShellDetectionFailure is a RuntimeError
+        pass
+    login = environ.get("SHELL", "")
+    kind = kind_of(login) if login else None
+    if kind is not None:
+        return ShellChoice(kind, _own_program(login), "SHELL")
+    return ShellChoice("bash", None, "default")
+
+
+def program(choice: ShellChoice, path: str | None) -> str:
+    """The executable to start for `choice`, checked to exist."""
+    wanted = choice.program or choice.kind
+    found = which(wanted, path)
+    if found is None:
+        where = f" ({choice.origin}={choice.program})" if choice.origin in ("--shell", "FLOX_SHELL") else ""
+        raise ActivateError(
+            f"cannot start {choice.kind}{where}: {wanted} is not installed or not executable",
+            hint=f"install {choice.kind}, or choose another shell with --shell or FLOX_SHELL",
+        )
+    return found

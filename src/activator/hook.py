@@ -1,0 +1,132 @@
+"""Run `[hook] on-activate` with the bundled activate.bash and record its changes.
+
+bash runs as a child of activate, with its stdout on activate's stderr; it
+dumps the exported variables before and after the hook (NUL-separated, so
+multi-line values survive) and writes how the hook ended. The difference
+becomes plan operations: path lists as entries added/removed, so replaying
+them onto another shell never copies this shell's whole PATH.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+
+from . import bundled, plan
+from .errors import EXIT_HOOK_ENDED_EARLY, EXIT_INTERRUPTED, ActivateError
+from .manifest import Manifest
+from .plan import Op
+from .state import read_file, write_atomic
+
+# Variables bash itself sets or changes; never part of what a hook did.
+_IGNORED = frozenset({"_", "PWD", "OLDPWD", "SHLVL", "SHELLOPTS", "BASHOPTS"})
+_END_MARKER = "\n__activate_end=1\n"
+
+
+def run(manifest: Manifest, env: Mapping[str, str], workdir: str) -> list[Op]:
+    """Run the hook in `env`; return its changes as plan operations."""
+    assert manifest.hook is not None
+    hook_file = os.path.join(workdir, "on-activate.bash")
+    # Reached only when the hook runs to its end (not `return`, `exit`, `exec`).
+    write_atomic(hook_file, (manifest.hook + _END_MARKER).encode("utf-8", "surrogateescape"))
+    for name in ("before", "after", "outcome"):
+        _remove(os.path.join(workdir, name))
+    bash = bundled.bash_program(env)
+    argv = [bash, os.path.join(bundled.shell_dir(), "activate.bash"), hook_file, workdir]
+    import _signal  # the signal module would import enum: not needed for two calls
+
+    # Ctrl-C reaches the hook (same process group); activate waits and reports it.
+    previous = _signal.signal(_signal.SIGINT, _signal.SIG_IGN)
+    try:
+        pid = os.posix_spawn(bash, argv, dict(env), file_actions=[(os.POSIX_SPAWN_DUP2, 2, 1)])
+        _, status = os.waitpid(pid, 0)
+    finally:
+        _signal.signal(_signal.SIGINT, previous)
+    outcome = read_file(os.path.join(workdir, "outcome"))
+    _check(manifest, status, outcome)
+    before = _read_dump(os.path.join(workdir, "before"))
+    after = _read_dump(os.path.join(workdir, "after"))
+    for name in ("before", "after", "outcome", "on-activate.bash"):
+        _remove(os.path.join(workdir, name))
+    return changes(before, after)
+
+
+def changes(before: Mapping[str, str], after: Mapping[str, str]) -> list[Op]:
+    """The hook's changes to exported variables, as plan operations."""
+    ops: list[Op] = []
+    for name, value in after.items():
+        if name in _IGNORED or before.get(name) == value:
+            continue
+        if plan.is_path_list(name):
+            ops.append(plan.path_change(name, before.get(name), value))
+        else:
+            ops.append(plan.SetVar(name, value))
+    ops.extend(plan.UnsetVar(n) for n in before if n not in after and n not in _IGNORED)
+    return ops
+
+
+def _read_dump(path: str) -> dict[str, str]:
+    raw = read_file(path) or b""
+    env = {}
+    for item in raw.split(b"\0"):
+        name, sep, value = item.partition(b"=")
+        if sep:
+            env[name.decode("utf-8", "surrogateescape")] = value.decode("utf-8", "surrogateescape")
+    return env
+
+
+def _check(manifest: Manifest, status: int, outcome: bytes | None) -> None:
+    """Raise the right error unless the hook finished (or returned 0)."""
+    where = f"the hook ([hook] on-activate) in {manifest.path}"
+    if os.WIFSIGNALED(status):
+        sig = os.WTERMSIG(status)
+        if sig == 2:
+            raise ActivateError(f"interrupted while running {where}", status=EXIT_INTERRUPTED)
+        raise ActivateError(f"{where} was killed by signal {sig}", status=128 + sig)
+    code = os.WEXITSTATUS(status)
+    if outcome is None:
+        raise ActivateError(
+            f"{where} ran `exec`, which replaced activate's hook runner; the activation stopped",
+            hint="run the program without `exec` (or at the end of [profile], which your shell sources)",
+            status=code or EXIT_HOOK_ENDED_EARLY,
+        )
+    head, _, failed = outcome.decode("utf-8", "replace").partition("\n")
+    kind, _, num = head.partition(" ")
+    n = int(num) if num.strip().isdigit() else 1
+    if kind == "end" or (kind == "return" and n == 0):
+        return
+    details = _failed_command(manifest, failed)
+    if code == EXIT_INTERRUPTED or n == EXIT_INTERRUPTED:
+        raise ActivateError(f"interrupted while running {where}", status=EXIT_INTERRUPTED)
+    if kind == "exit" and n == 0:
+        raise ActivateError(
+            f"{where} called `exit 0`, which ends the activation early",
+            details=details,
+            hint="use `return` to leave a hook early; `exit` ends activate itself",
+            status=EXIT_HOOK_ENDED_EARLY,
+        )
+    verb = "exited" if kind == "exit" else "returned"
+    raise ActivateError(
+        f"{where} {verb} with status {n}",
+        details=details,
+        hint="fix the failing command, or end the hook with `true` if the failure is expected",
+        status=n,
+    )
+
+
+def _failed_command(manifest: Manifest, failed: str) -> tuple[str, ...]:
+    line_text, _, command = failed.partition("\t")
+    if not line_text.isdigit() or not command:
+        return ()
+    hook_line = int(line_text)
+    where = f"hook line {hook_line}"
+    if manifest.hook_line is not None:
+        where += f", manifest line {manifest.hook_line + hook_line - 1}"
+    return (f"last failing command: {command.strip()} ({where})",)
+
+
+def _remove(path: str) -> None:
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass

@@ -1,0 +1,111 @@
+"""Find the environment to activate: `.flox/env/manifest.toml` above the
+current folder (like git), in `-d DIR`, or a bare manifest given with `-f`."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from .errors import EXIT_USAGE, ActivateError
+from .state import cache_home, digest, read_file
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where an environment's files are."""
+
+    manifest_path: str
+    dotflox: str  # the project's .flox; for a bare file, a private stand-in
+    project: str  # FLOX_ENV_PROJECT
+    default_name: str  # the name when .flox/env.json gives none
+    manifest_bytes: bytes
+    env_json: bytes  # raw .flox/env.json (b"" if none): part of the identity
+
+
+def find(directory: str | None, file: str | None, cwd: str) -> Location:
+    """The environment for `-d`, `-f`, or the nearest `.flox` above `cwd`."""
+    if file is not None:
+        return _from_file(os.path.join(cwd, file))
+    if directory is not None:
+        base = os.path.realpath(os.path.join(cwd, directory))
+        if os.path.basename(base) == ".flox":
+            base = os.path.dirname(base)
+        if not os.path.isdir(base):
+            raise ActivateError(f"-d {directory}: no such directory", status=EXIT_USAGE)
+        return _from_project(base, f"-d {directory}")
+    here = os.path.realpath(cwd)
+    while True:
+        if os.path.isdir(os.path.join(here, ".flox")):
+            return _from_project(here, None)
+        up = os.path.dirname(here)
+        if up == here:
+            raise ActivateError(
+                f"no environment here: no .flox/env/manifest.toml in {os.path.realpath(cwd)} or above",
+                hint="run activate in a project with a .flox folder, or use -d DIR or -f FILE",
+                status=EXIT_USAGE,
+            )
+        here = up
+
+
+def _from_project(project: str, flag: str | None) -> Location:
+    dotflox = os.path.join(project, ".flox")
+    manifest = os.path.join(dotflox, "env", "manifest.toml")
+    raw = _read_manifest(manifest, flag)
+    return Location(
+        manifest_path=manifest,
+        dotflox=dotflox,
+        project=project,
+        default_name=os.path.basename(project) or "default",
+        manifest_bytes=raw,
+        env_json=read_file(os.path.join(dotflox, "env.json")) or b"",
+    )
+
+
+def _from_file(path: str) -> Location:
+    path = os.path.realpath(path)
+    parts = path.split(os.sep)
+    if parts[-3:] == [".flox", "env", "manifest.toml"]:
+        return _from_project(os.sep.join(parts[:-3]) or os.sep, None)
+    raw = _read_manifest(path, "-f")
+    project = os.path.dirname(path)
+    stem = os.path.splitext(os.path.basename(path))[0]
+    name = os.path.basename(project) if stem == "manifest" else stem
+    # A bare file has no .flox of its own: its run and cache folders live in
+    # the user's cache, one per manifest path, so the project stays clean.
+    dotflox = os.path.join(cache_home(), "activate", "files", f"{name}-{digest(path.encode())[:12]}")
+    return Location(path, dotflox, project, name or "default", raw, b"")
+
+
+def _read_manifest(path: str, flag: str | None) -> bytes:
+    try:
+        with open(path, "rb") as f:
+            return f.read()
+    except FileNotFoundError:
+        where = f"{flag}: " if flag else ""
+        if flag == "-f":
+            summary = f"{where}no such manifest file: {path}"
+        else:
+            summary = f"{where}found {os.path.dirname(os.path.dirname(path))} but no env/manifest.toml in it"
+        raise ActivateError(
+            summary,
+            hint="create one with a [vars] or [hook] section (see docs/manifest.md)",
+            status=EXIT_USAGE,
+        ) from None
+    except IsADirectoryError:
+        raise ActivateError(f"{path} is a directory, not a manifest file", status=EXIT_USAGE) from None
+    except OSError as e:
+        raise ActivateError(f"cannot read {path}: {e.strerror}", status=EXIT_USAGE) from None
+
+
+def env_name(loc: Location) -> str:
+    """The environment's name: `.flox/env.json`'s "name", else the default."""
+    if loc.env_json:
+        import json
+
+        try:
+            data = json.loads(loc.env_json)
+        except ValueError:
+            data = None
+        if isinstance(data, dict) and isinstance(data.get("name"), str) and data["name"].strip():
+            return str(data["name"]).strip()
+    return loc.default_name

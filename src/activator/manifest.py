@@ -1,0 +1,319 @@
+"""Read and validate a manifest (Flox's `manifest.toml` format).
+
+`load` is the only place the TOML is parsed. It returns a `Manifest` holding
+just what activation uses, already validated, in plain types so it can be
+cached in the activation record and read back without tomllib.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from . import varrefs
+from .errors import EXIT_MANIFEST, ActivateError
+
+PROFILE_SHELLS = ("common", "bash", "zsh", "fish", "tcsh")
+MODES = ("dev", "run")
+KNOWN_TOP_LEVEL = (
+    "version",
+    "schema-version",
+    "install",
+    "vars",
+    "hook",
+    "profile",
+    "options",
+    "services",
+    "build",
+    "include",
+    "containerize",
+    "description",
+    "minimum-cli-version",
+    "pkg-groups",
+    "plugins",
+)
+
+
+@dataclass
+class Manifest:
+    """The validated parts of a manifest that activation uses."""
+
+    path: str
+    vars: dict[str, list[varrefs.Part]] = field(default_factory=dict)
+    var_order: list[str] = field(default_factory=list)
+    hook: str | None = None
+    hook_line: int | None = None  # manifest line of the hook's first line
+    profile: dict[str, str] = field(default_factory=dict)
+    mode: str | None = None
+    systems: list[str] | None = None
+    unsupported: list[str] = field(default_factory=list)
+
+    def to_record(self) -> dict[str, object]:
+        """Plain data for the activation record (marshal-able)."""
+        return {
+            "path": self.path,
+            "vars": {k: [p if isinstance(p, str) else list(p) for p in v] for k, v in self.vars.items()},
+            "var_order": self.var_order,
+            "hook": self.hook,
+            "hook_line": self.hook_line,
+            "profile": self.profile,
+            "mode": self.mode,
+            "systems": self.systems,
+            "unsupported": self.unsupported,
+        }
+
+    @classmethod
+    def from_record(cls, data: dict[str, object]) -> Manifest:
+        """Inverse of `to_record`."""
+        raw_vars = data["vars"]
+        assert isinstance(raw_vars, dict)
+        return cls(
+            path=str(data["path"]),
+            vars={k: [p if isinstance(p, str) else (p[0], p[1]) for p in v] for k, v in raw_vars.items()},
+            var_order=list(data["var_order"]),  # type: ignore[call-overload]
+            hook=data["hook"],  # type: ignore[arg-type]
+            hook_line=data["hook_line"],  # type: ignore[arg-type]
+            profile=dict(data["profile"]),  # type: ignore[call-overload]
+            mode=data["mode"],  # type: ignore[arg-type]
+            systems=data["systems"],  # type: ignore[arg-type]
+            unsupported=list(data["unsupported"]),  # type: ignore[call-overload]
+        )
+
+
+def load(path: str, raw: bytes) -> Manifest:
+    """Parse and validate manifest bytes read from `path`."""
+    import tomllib
+
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = raw[: e.start].count(b"\n") + 1
+        raise ActivateError(
+            "the manifest is not UTF-8 text",
+            path=path,
+            line=line,
+            hint="TOML files must be UTF-8; re-save the file as UTF-8",
+            status=EXIT_MANIFEST,
+        ) from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        raise _toml_error(path, text, e) from None
+    return _validate(path, text, data)
+
+
+def _toml_error(path: str, text: str, e: Exception) -> ActivateError:
+    message = str(e)
+    line = column = None
+    marker = " (at line "
+    if marker in message:
+        message, _, rest = message.partition(marker)
+        nums = rest.rstrip(")").replace("column ", "").split(", ")
+        try:
+            line, column = int(nums[0]), int(nums[1])
+        except (ValueError, IndexError):
+            line = column = None
+    elif message.endswith(" (at end of document)"):
+        message = message[: -len(" (at end of document)")]
+        line = text.count("\n") + 1
+    return ActivateError(
+        f"invalid TOML: {message}",
+        path=path,
+        line=line,
+        column=column,
+        source_text=text,
+        hint="fix the TOML syntax at that spot (a multi-line string needs triple quotes)",
+        status=EXIT_MANIFEST,
+    )
+
+
+def _validate(path: str, text: str, data: dict[str, object]) -> Manifest:
+    m = Manifest(path=path)
+
+    def fail(summary: str, keys: tuple[str, ...], hint: str) -> ActivateError:
+        line = find_key_line(text, keys)
+        return ActivateError(
+            summary, path=path, line=line, source_text=text, hint=hint, status=EXIT_MANIFEST
+        )
+
+    for key in data:
+        if key not in KNOWN_TOP_LEVEL:
+            import difflib
+
+            close = difflib.get_close_matches(key, KNOWN_TOP_LEVEL, n=1)
+            hint = f"did you mean [{close[0]}]?" if close else "see docs/manifest.md for the sections"
+            raise fail(f"unknown manifest section {key!r}", (key,), hint)
+
+    for section in ("vars", "hook", "profile", "options", "install", "services", "build"):
+        if section in data and not isinstance(data[section], dict):
+            raise fail(f"[{section}] must be a table", (section,), f"write it as [{section}]")
+
+    _read_vars(m, data.get("vars", {}), fail)  # type: ignore[arg-type]
+    _read_hook(m, text, data.get("hook", {}), fail)  # type: ignore[arg-type]
+    _read_profile(m, data.get("profile", {}), fail)  # type: ignore[arg-type]
+    _read_options(m, data.get("options", {}), fail)  # type: ignore[arg-type]
+    _note_unsupported(m, data)
+    return m
+
+
+def _read_vars(m: Manifest, table: dict[str, object], fail: _Fail) -> None:
+    for name, value in table.items():
+        if not varrefs.is_valid_name(name):
+            raise fail(
+                f"[vars] name {name!r} is not a valid environment variable name",
+                ("vars", name),
+                "use letters, digits and _, not starting with a digit (e.g. MY_VAR)",
+            )
+        if not isinstance(value, str):
+            raise fail(
+                f"[vars] {name} must be a string, not {_toml_type(value)}",
+                ("vars", name),
+                f'quote the value: {name} = "{_plain(value)}"',
+            )
+        if "\0" in value:
+            raise fail(
+                f"[vars] {name} contains a NUL character",
+                ("vars", name),
+                "environment variables cannot hold NUL (\\u0000); remove it",
+            )
+        try:
+            m.vars[name] = varrefs.parse(value)
+        except varrefs.VarSyntaxError as e:
+            raise fail(f"[vars] {name}: {e}", ("vars", name), e.hint) from None
+    try:
+        m.var_order = varrefs.resolution_order(m.vars)
+    except varrefs.CycleError as e:
+        raise fail(
+            "[vars] refer to each other in a circle: " + " -> ".join(e.cycle),
+            ("vars", e.cycle[0]),
+            "break the circle: one of them must not refer to the others",
+        ) from None
+
+
+def _read_hook(m: Manifest, text: str, table: dict[str, object], fail: _Fail) -> None:
+    for key, value in table.items():
+        if key in ("on-activate", "script"):
+            if not isinstance(value, str):
+                raise fail(
+                    f"[hook] {key} must be a string (a bash script)",
+                    ("hook", key),
+                    "write it as a multi-line string: on-activate = '''...'''",
+                )
+            if "\0" in value:
+                raise fail(f"[hook] {key} contains a NUL character", ("hook", key), "remove it")
+        elif key == "on-deactivate":
+            m.unsupported.append("[hook] on-deactivate")
+        else:
+            raise fail(f"unknown [hook] key {key!r}", ("hook", key), "the hook is [hook] on-activate")
+    key = "on-activate" if "on-activate" in table else "script" if "script" in table else None
+    if key is None:
+        return
+    if "on-activate" in table and "script" in table:
+        m.unsupported.append("[hook] script (on-activate is used instead)")
+    m.hook = str(table[key])
+    m.hook_line = hook_first_line(text, key)
+
+
+def _read_profile(m: Manifest, table: dict[str, object], fail: _Fail) -> None:
+    for key, value in table.items():
+        if key in PROFILE_SHELLS:
+            if not isinstance(value, str):
+                raise fail(
+                    f"[profile] {key} must be a string",
+                    ("profile", key),
+                    "write it as a multi-line string: common = '''...'''",
+                )
+            if "\0" in value:
+                raise fail(f"[profile] {key} contains a NUL character", ("profile", key), "remove it")
+            m.profile[key] = value
+        else:
+            m.unsupported.append(f"[profile] {key}")
+
+
+def _read_options(m: Manifest, table: dict[str, object], fail: _Fail) -> None:
+    activate = table.get("activate", {})
+    if not isinstance(activate, dict):
+        raise fail("[options] activate must be a table", ("options", "activate"), 'activate.mode = "dev"')
+    mode = activate.get("mode")
+    if mode is not None:
+        if mode not in MODES:
+            raise fail(
+                f"[options] activate.mode must be \"dev\" or \"run\", not {_plain(mode)!r}",
+                ("options", "activate", "mode"),
+                'use activate.mode = "dev" (tools and build paths) or "run" (tools only)',
+            )
+        m.mode = str(mode)
+    for key in activate:
+        if key != "mode":
+            m.unsupported.append(f"[options] activate.{key}")
+    systems = table.get("systems")
+    if isinstance(systems, list) and all(isinstance(s, str) for s in systems):
+        m.systems = [str(s) for s in systems]
+
+
+def _note_unsupported(m: Manifest, data: dict[str, object]) -> None:
+    install = data.get("install")
+    if isinstance(install, dict) and install:
+        m.unsupported.append(f"[install] ({len(install)} package{'s' * (len(install) != 1)})")
+    for section in ("services", "build", "include", "containerize", "plugins", "pkg-groups"):
+        value = data.get(section)
+        if value:
+            m.unsupported.append(f"[{section}]")
+
+
+def hook_first_line(text: str, key: str) -> int | None:
+    """The manifest line on which the hook's first line of script is."""
+    line = find_key_line(text, ("hook", key))
+    if line is None:
+        return None
+    rest = text.splitlines()[line - 1].split("=", 1)[-1].strip()
+    # TOML drops a newline right after an opening triple quote.
+    return line + 1 if rest in ('"""', "'''") else line
+
+
+def find_key_line(text: str, keys: tuple[str, ...]) -> int | None:
+    """Best-effort: the 1-based line where the dotted key `keys` is defined."""
+    table: tuple[str, ...] = ()
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if line.startswith("["):
+            inner = line.strip("[]").split("#")[0].strip()
+            table = tuple(_unquote(p) for p in inner.split("."))
+            if table == keys:
+                return number
+            continue
+        if "=" not in line or line.startswith("#"):
+            continue
+        left = line.split("=", 1)[0].strip()
+        full = table + tuple(_unquote(p) for p in left.split("."))
+        if full[: len(keys)] == keys:
+            return number
+    return None
+
+
+def _unquote(part: str) -> str:
+    part = part.strip()
+    if len(part) >= 2 and part[0] == part[-1] and part[0] in "\"'":
+        return part[1:-1]
+    return part
+
+
+def _toml_type(value: object) -> str:
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, dict):
+        return "a table"
+    return type(value).__name__
+
+
+def _plain(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+class _Fail:  # typing helper for the local `fail` closure
+    def __call__(self, summary: str, keys: tuple[str, ...], hint: str) -> ActivateError: ...

@@ -1,0 +1,156 @@
+"""Build an activation plan from a manifest, an environment and a mode.
+
+The order is Flox's: the variables every activation sets, then `[vars]`,
+then the mode's path lists; the hook's recorded changes come last.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from . import varrefs
+from .manifest import Manifest
+from . import plan
+from .plan import Op, PathEdit, SetVar
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Which environment is being activated, and how."""
+
+    dotflox: str  # the project's .flox (or a private stand-in for `-f FILE`)
+    project: str  # FLOX_ENV_PROJECT
+    name: str
+    mode: str
+
+    @property
+    def prefix(self) -> str:
+        """FLOX_ENV: `.flox/run/<system>.<name>.<mode>`."""
+        return os.path.join(self.dotflox, "run", f"{system()}.{self.name}.{self.mode}")
+
+    @property
+    def cache(self) -> str:
+        """FLOX_ENV_CACHE."""
+        return os.path.join(self.dotflox, "cache")
+
+
+def system() -> str:
+    """Nix-style system string, e.g. x86_64-linux."""
+    u = os.uname()
+    arch = {"arm64": "aarch64", "amd64": "x86_64"}.get(u.machine.lower(), u.machine.lower())
+    kernel = "darwin" if u.sysname == "Darwin" else u.sysname.lower()
+    return f"{arch}-{kernel}"
+
+
+def builtin_ops(ident: Identity, environ: Mapping[str, str]) -> list[Op]:
+    """The variables every activation sets (hooks written for Flox read them)."""
+    prefix = ident.prefix
+    active = [e for e in active_environments(environ) if e.get("path") != ident.dotflox]
+    active.insert(0, {"path": ident.dotflox, "name": ident.name, "mode": ident.mode})
+    names: list[str] = []
+    for entry in active:
+        name = entry.get("name", "")
+        if name and name not in names:
+            names.append(name)
+    return [
+        SetVar("FLOX_ENV", prefix),
+        SetVar("FLOX_ENV_CACHE", ident.cache),
+        SetVar("FLOX_ENV_PROJECT", ident.project),
+        SetVar("FLOX_ENV_DESCRIPTION", ident.name),
+        PathEdit("FLOX_ENV_DIRS", front=(prefix,)),
+        SetVar("_FLOX_ACTIVE_ENVIRONMENTS", encode_active(active)),
+        SetVar("FLOX_PROMPT_ENVIRONMENTS", " ".join(names)),
+    ]
+
+
+def mode_ops(prefix: str, mode: str) -> list[Op]:
+    """Path lists for `dev` or `run` mode."""
+    ops: list[Op] = [
+        PathEdit("PATH", front=(f"{prefix}/bin",)),
+        PathEdit("MANPATH", front=(f"{prefix}/share/man",), default=""),
+        PathEdit("INFOPATH", front=(f"{prefix}/share/info",), default=""),
+        PathEdit("XDG_DATA_DIRS", front=(f"{prefix}/share",), default="/usr/local/share:/usr/share"),
+    ]
+    if mode == "dev":
+        ops += [
+            PathEdit("CPATH", front=(f"{prefix}/include",)),
+            PathEdit("LIBRARY_PATH", front=(f"{prefix}/lib",)),
+            PathEdit("PKG_CONFIG_PATH", front=(f"{prefix}/lib/pkgconfig", f"{prefix}/share/pkgconfig")),
+            PathEdit("ACLOCAL_PATH", front=(f"{prefix}/share/aclocal",)),
+            PathEdit("CMAKE_PREFIX_PATH", front=(prefix,)),
+        ]
+    return ops
+
+
+def var_ops(manifest: Manifest, known: Mapping[str, str], environ: Mapping[str, str]) -> list[Op]:
+    """`[vars]`, resolved in dependency order; `known` are activate's own values.
+
+    A reference to a `[vars]` name gives its resolved value, except a
+    reference to the variable's own name, which gives the value from outside.
+    """
+    resolved: dict[str, str] = {}
+    for name in manifest.var_order:
+
+        def lookup(ref: str, this: str = name) -> str:
+            if ref != this and ref in resolved:
+                return resolved[ref]
+            if ref in known:
+                return known[ref]
+            return environ.get(ref, "")
+
+        resolved[name] = varrefs.expand(manifest.vars[name], lookup)
+    return [SetVar(name, resolved[name]) for name in manifest.vars]
+
+
+def build(
+    manifest: Manifest, ident: Identity, environ: Mapping[str, str], hook_ops: Sequence[Op] = ()
+) -> list[Op]:
+    """The whole plan: built-ins, `[vars]`, mode paths, then the hook's changes."""
+    ops = builtin_ops(ident, environ)
+    known = plan.apply({}, ops)
+    known["FLOX_ENV_DIRS"] = plan.apply(environ, ops)["FLOX_ENV_DIRS"]
+    ops += var_ops(manifest, known, environ)
+    ops += mode_ops(ident.prefix, ident.mode)
+    ops += hook_ops
+    return ops
+
+
+def active_environments(environ: Mapping[str, str]) -> list[dict[str, str]]:
+    """The `_FLOX_ACTIVE_ENVIRONMENTS` list from the environment (newest first)."""
+    raw = environ.get("_FLOX_ACTIVE_ENVIRONMENTS")
+    if not raw:
+        return []
+    import json  # only when nested: the common path never parses JSON
+
+    try:
+        data = json.loads(raw)
+    except ValueError:
+        return []
+    if not isinstance(data, list):
+        return []
+    out = []
+    for entry in data:
+        if isinstance(entry, dict):
+            out.append({k: v for k, v in entry.items() if isinstance(k, str) and isinstance(v, str)})
+    return out
+
+
+def encode_active(entries: Sequence[Mapping[str, str]]) -> str:
+    """JSON for `_FLOX_ACTIVE_ENVIRONMENTS`, written without importing json."""
+    objs = ("{" + ",".join(f"{_json_str(k)}:{_json_str(v)}" for k, v in e.items()) + "}" for e in entries)
+    return "[" + ",".join(objs) + "]"
+
+
+def _json_str(s: str) -> str:
+    out = ['"']
+    for ch in s:
+        if ch == '"' or ch == "\\":
+            out.append("\\" + ch)
+        elif ch < " " or ch == "\x7f" or "\ud800" <= ch <= "\udfff":
+            out.append(f"\\u{ord(ch):04x}")
+        else:
+            out.append(ch)
+    out.append('"')
+    return "".join(out)

@@ -1,0 +1,90 @@
+"""Is a process still the one we recorded? Which shell holds an in-place activation?
+
+A process is recorded as (pid, token). The token is its start time, so a pid
+the kernel reused for another process no longer matches. On Linux it is read
+straight from /proc (the exact start tick, no import); elsewhere psutil's
+create_time is used. Zombies count as dead.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+_LINUX = sys.platform.startswith("linux")
+
+
+def _proc_stat(pid: int) -> list[str] | None:
+    """Fields of /proc/PID/stat after the command name (state is [0])."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            data = f.read()
+    except OSError:
+        return None
+    # The command name is in parentheses and may itself contain ") ".
+    return data[data.rfind(b")") + 2 :].decode("ascii", "replace").split()
+
+
+def token(pid: int) -> str | None:
+    """The start-time token of a live process, or None if it is gone or a zombie."""
+    if _LINUX and os.path.isdir("/proc/self"):
+        fields = _proc_stat(pid)
+        if fields is None or fields[0] in ("Z", "X", "x"):
+            return None
+        return "t" + fields[19]  # field 22 of stat: start time in clock ticks after boot
+    import psutil  # not on Linux: the portable way
+
+    try:
+        p = psutil.Process(pid)
+        if p.status() == psutil.STATUS_ZOMBIE:
+            return None
+        return f"c{p.create_time():.2f}"
+    except (psutil.NoSuchProcess, psutil.AccessDenied):
+        return None
+
+
+def alive(pid: int, recorded: str) -> bool:
+    """True if `pid` is still the process whose token was `recorded`."""
+    return token(pid) == recorded
+
+
+def parent(pid: int) -> int | None:
+    """The parent pid of `pid`."""
+    if _LINUX and os.path.isdir("/proc/self"):
+        fields = _proc_stat(pid)
+        return int(fields[1]) if fields else None
+    import psutil
+
+    try:
+        return psutil.Process(pid).ppid()
+    except psutil.Error:
+        return None
+
+
+def _cmdline(pid: int) -> bytes | None:
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as f:
+            return f.read()
+    except OSError:
+        return None
+
+
+def evaluating_shell(pid: int) -> int:
+    """The process that will hold an in-place activation run as `pid`'s child.
+
+    `eval "$(activate --print)"` runs activate as a child of the shell; when
+    the shell forked a subshell in between (a pipeline inside `$(...)`), that
+    copy has the same command line as its parent and is skipped.
+    """
+    shell = pid
+    if not (_LINUX and os.path.isdir("/proc/self")):
+        return shell
+    for _ in range(8):
+        up = parent(shell)
+        if not up or up == 1:
+            break
+        mine = _cmdline(shell)
+        if mine is None or mine != _cmdline(up):
+            break
+        shell = up
+    return shell

@@ -1,0 +1,159 @@
+"""The registry of live activations, one directory per environment identity.
+
+    <root>/envs/<project>/<manifest>.<mode>/
+        record      the hook's recorded changes (written once, atomically)
+        starting    "PID TOKEN" of the activation running the hook
+        holders/    one empty file "PID-TOKEN" per process holding an activation
+        lock        flock()ed while deciding who runs the hook
+
+An activation attaches when `record` exists and a holder is alive; otherwise
+it takes the lock and either becomes the starter or waits for a live one.
+A starter that died (its pid gone or reused) is taken over.
+"""
+
+from __future__ import annotations
+
+import marshal
+import os
+import time
+from collections.abc import Callable
+
+from . import procs
+from .errors import warn
+from .state import makedirs_private, read_file, write_atomic
+
+_MAGIC = b"activate-record-1\n"
+
+
+def encode(data: dict[str, object]) -> bytes:
+    """Serialize a record (private, same-user data: marshal is fast and builtin)."""
+    return _MAGIC + marshal.dumps(data)
+
+
+def decode(raw: bytes) -> dict[str, object] | None:
+    """Inverse of `encode`; None if the bytes are not a record."""
+    if not raw.startswith(_MAGIC):
+        return None
+    try:
+        data = marshal.loads(raw[len(_MAGIC) :])
+    except (EOFError, ValueError, TypeError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+class ActivationDir:
+    """The registry directory of one environment identity."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.record_path = os.path.join(path, "record")
+        self.starting_path = os.path.join(path, "starting")
+        self.holders_path = os.path.join(path, "holders")
+
+    def attachable(self) -> dict[str, object] | None:
+        """The record, if it exists and a process holding it is alive."""
+        raw = read_file(self.record_path)
+        if raw is None:
+            return None
+        record = decode(raw)
+        if record is None:
+            warn(f"ignoring a damaged activation record ({self.record_path}); starting afresh")
+            self._remove(self.record_path)
+            return None
+        return record if self.live_holders() else None
+
+    def live_holders(self) -> list[tuple[int, str]]:
+        """Live holders; files of dead ones are removed."""
+        try:
+            names = os.listdir(self.holders_path)
+        except FileNotFoundError:
+            return []
+        live = []
+        for name in names:
+            pid_text, _, tok = name.partition("-")
+            if pid_text.isdigit() and tok and procs.alive(int(pid_text), tok):
+                live.append((int(pid_text), tok))
+            else:
+                self._remove(os.path.join(self.holders_path, name))
+        return live
+
+    def add_holder(self, pid: int) -> None:
+        """Record `pid` as holding this activation."""
+        tok = procs.token(pid)
+        if tok is None:
+            return
+        makedirs_private(self.holders_path)
+        fd = os.open(
+            os.path.join(self.holders_path, f"{pid}-{tok}"),
+            os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC,
+            0o600,
+        )
+        os.close(fd)
+
+    def begin(self, waiting: Callable[[int], None]) -> dict[str, object] | None:
+        """Attach (returning the record) or become the starter (returning None).
+
+        While another live activation runs the hook, waits for it, calling
+        `waiting(pid)` once.
+        """
+        import fcntl
+
+        makedirs_private(self.path)
+        told = False
+        while True:
+            fd = os.open(
+                os.path.join(self.path, "lock"),
+                os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC,
+                0o600,
+            )
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX)
+                record = self.attachable()
+                if record is not None:
+                    return record
+                starter = self._starter()
+                if starter is None:
+                    self._remove(self.record_path)
+                    me = os.getpid()
+                    write_atomic(self.starting_path, f"{me} {procs.token(me)}".encode())
+                    return None
+            finally:
+                os.close(fd)  # closing releases the lock
+            if not told:
+                waiting(starter)
+                told = True
+            self._wait_for(starter)
+
+    def _starter(self) -> int | None:
+        """The pid of a live starter, if any."""
+        raw = read_file(self.starting_path)
+        if raw is None:
+            return None
+        pid_text, _, tok = raw.decode("ascii", "replace").partition(" ")
+        if pid_text.isdigit() and procs.alive(int(pid_text), tok):
+            return int(pid_text)
+        return None
+
+    def _wait_for(self, starter: int) -> None:
+        delay = 0.01
+        while os.path.exists(self.starting_path) and self._starter() == starter:
+            time.sleep(delay)
+            delay = min(delay * 2, 0.1)
+
+    def finish(self, record: dict[str, object]) -> None:
+        """Publish the record and stop being the starter."""
+        write_atomic(self.record_path, encode(record))
+        self._remove(self.starting_path)
+
+    def abandon(self) -> None:
+        """Stop being the starter without a record (the hook failed)."""
+        raw = read_file(self.starting_path)
+        if raw is not None and raw.split(b" ", 1)[0] == str(os.getpid()).encode():
+            self._remove(self.starting_path)
+
+    @staticmethod
+    def _remove(path: str) -> None:
+        try:
+            os.unlink(path)
+        except FileNotFoundError:
+            pass

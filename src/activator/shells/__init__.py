@@ -1,0 +1,71 @@
+"""One module per shell behind one small protocol, and the registry of them.
+
+Every function here is pure: it turns values into that shell's code and never
+reads the environment or prints.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Protocol
+
+from ..plan import PathEdit
+from . import bash, fish, tcsh, zsh
+
+
+class Shell(Protocol):
+    """What activate needs from a shell."""
+
+    NAME: str
+    EXT: str  # file extension for generated code
+    HELPERS: str  # functions `path_edit` code calls, defined before it
+    HELPERS_CLEANUP: str  # removes them again
+
+    def quote(self, value: str) -> str:
+        """`value` as one word of this shell, taken literally."""
+        ...
+
+    def set_var(self, name: str, value: str) -> str:
+        """Code exporting `name` with exactly `value`."""
+        ...
+
+    def unset_var(self, name: str) -> str:
+        """Code removing `name` from the environment."""
+        ...
+
+    def path_edit(self, edit: PathEdit) -> str:
+        """Code applying `edit` to PATH as it is when the code runs."""
+        ...
+
+    def source(self, path: str) -> str:
+        """Code sourcing the file at `path`."""
+        ...
+
+    def remove_file(self, path: str) -> str:
+        """Code deleting the file at `path` (the generated file itself)."""
+        ...
+
+    def prompt(self, names: str) -> str:
+        """Code showing `names` before the prompt, once, in interactive shells."""
+        ...
+
+    def startup(
+        self, program: str, launch: str, command: str | None, environ: Mapping[str, str], bundled: str
+    ) -> tuple[list[str], dict[str, str | None]]:
+        """argv, and environment changes (None = unset), that start this shell
+        so it reads the user's rc files, then sources `launch`; with `command`,
+        running it like `-c`."""
+        ...
+
+
+SHELLS: dict[str, Shell] = {"bash": bash, "zsh": zsh, "fish": fish, "tcsh": tcsh}  # type: ignore[dict-item]
+
+# Other names for the same families: sh and dash read bash-family code, csh reads tcsh's.
+ALIASES = {"sh": "bash", "dash": "bash", "ash": "bash", "ksh": "bash", "csh": "tcsh"}
+
+
+def prompt_label(names: str) -> str:
+    """The environment names as shown in a prompt: characters that any shell's
+    prompt would interpret (`%`, `$`, `\\`, `!`, backticks, ...) become `_`."""
+    safe = "".join(c if c.isalnum() or c in " ._+-@/:,=" else "_" for c in names)
+    return f"({safe}) "

@@ -1,0 +1,64 @@
+"""Code shared by bash and zsh: POSIX single-quote quoting and exports."""
+
+from __future__ import annotations
+
+from ..plan import PathEdit
+
+
+def quote(value: str) -> str:
+    """Single quotes; a `'` is closed, escaped and reopened as `'\\''`."""
+    return "'" + value.replace("'", "'\\''") + "'"
+
+
+def set_var(name: str, value: str) -> str:
+    """`export NAME='value';` (every statement ends with `;` for eval)."""
+    return f"export {name}={quote(value)};"
+
+
+def unset_var(name: str) -> str:
+    """`unset NAME;`"""
+    return f"unset {name};"
+
+
+def source(path: str) -> str:
+    """`. 'path';`"""
+    return f". {quote(path)};"
+
+
+def remove_file(path: str) -> str:
+    """`command rm` skips any alias or function named rm."""
+    return f"command rm -f -- {quote(path)};"
+
+
+# Moves entries to the front/back of a colon list, without duplicates; kept
+# entries stay in order and empty entries (meaning `.`) are left alone. Both
+# bash and zsh run it unchanged: no arrays, no ${!name} or ${(P)name}.
+HELPERS = r"""__activate_path_edit() {
+  local __rest __e __out __n=0
+  eval "__rest=\${$1-}"
+  if [ -n "$__rest" ]; then __rest=$__rest:; fi
+  __out=$2
+  if [ -n "$2" ]; then __n=1; fi
+  while [ -n "$__rest" ]; do
+    __e=${__rest%%:*}
+    __rest=${__rest#*:}
+    if [ -n "$__e" ]; then
+      case ":$2:$3:$4:" in *":$__e:"*) continue ;; esac
+    fi
+    if [ $__n = 1 ]; then __out=$__out:$__e; else __out=$__e; __n=1; fi
+  done
+  if [ -n "$3" ]; then
+    if [ $__n = 1 ]; then __out=$__out:$3; else __out=$3; fi
+  fi
+  eval "export $1=\$__out"
+}
+"""
+
+
+HELPERS_CLEANUP = "unset -f __activate_path_edit;"
+
+
+def path_edit(edit: PathEdit) -> str:
+    """A call of `__activate_path_edit` (defined by `HELPERS`)."""
+    args = (":".join(edit.front), ":".join(edit.back), ":".join(edit.remove))
+    return f"__activate_path_edit {edit.name} " + " ".join(quote(a) for a in args) + ";"

@@ -1,0 +1,84 @@
+"""tcsh: single quotes with `!` and newlines escaped; started with HOME pointing
+at a bundled .tcshrc that restores HOME and chains to the user's files."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+
+from ..plan import PathEdit
+
+NAME = "tcsh"
+EXT = "tcsh"
+HELPERS = ""  # path_edit is self-contained (tcsh has no functions)
+HELPERS_CLEANUP = ""
+
+
+def quote(value: str) -> str:
+    """Single quotes; `'` as `'\\''`, `!` as `\\!` (history expansion happens even in
+    sourced files) and a newline as backslash-newline."""
+    return "'" + value.replace("'", "'\\''").replace("!", "'\\!'").replace("\n", "\\\n") + "'"
+
+
+def set_var(name: str, value: str) -> str:
+    """`setenv NAME 'value';`"""
+    return f"setenv {name} {quote(value)};"
+
+
+def unset_var(name: str) -> str:
+    """`unsetenv NAME;`"""
+    return f"unsetenv {name};"
+
+
+def source(path: str) -> str:
+    """`source 'path';`"""
+    return f"source {quote(path)};"
+
+
+def remove_file(path: str) -> str:
+    """A leading backslash skips any alias named rm."""
+    return f"\\rm -f -- {quote(path)};"
+
+
+def path_edit(edit: PathEdit) -> str:
+    """Rebuild tcsh's $path (the list tied to PATH): our entries first/last, once."""
+    ours = " || ".join(f'"$_activate_e" == {quote(e)}' for e in (*edit.front, *edit.back, *edit.remove))
+    front = " ".join(quote(e) for e in edit.front)
+    back = " ".join(quote(e) for e in edit.back)
+    return (
+        "set _activate_keep = ()\n"
+        "foreach _activate_e ( $path:q )\n"
+        + (f"if ( {ours} ) continue\n" if ours else "")
+        + "set _activate_keep = ( $_activate_keep:q $_activate_e:q )\n"
+        "end\n"
+        f"set path = ( {front} $_activate_keep:q {back} )\n"
+        "unset _activate_keep _activate_e\n"
+    )
+
+
+def prompt(names: str) -> str:
+    """Prefix $prompt in interactive shells (where tcsh sets it), never stacking."""
+    from . import prompt_label
+
+    return (
+        "if ( $?prompt ) then\n"
+        "if ( ! $?ACTIVATE_NO_PROMPT ) then\n"
+        'if ( ! $?_activate_prompt ) set _activate_prompt = "$prompt:q"\n'
+        f'set prompt = {quote(prompt_label(names))}"$_activate_prompt:q"\n'
+        "endif\n"
+        "endif\n"
+    )
+
+
+def startup(
+    program: str, launch: str, command: str | None, environ: Mapping[str, str], bundled: str
+) -> tuple[list[str], dict[str, str | None]]:
+    """tcsh has no rcfile flag: HOME points at the bundled .tcshrc for the start
+    (`-m` lets tcsh read a .tcshrc owned by someone else, as when installed by root)."""
+    env: dict[str, str | None] = {
+        "_ACTIVATE_LAUNCH": launch,
+        "HOME": os.path.join(bundled, "tcsh"),
+        "_ACTIVATE_HOME": environ.get("HOME"),
+    }
+    argv = [program, "-m"] if command is None else [program, "-m", "-c", command]
+    return argv, env
