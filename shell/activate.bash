@@ -31,7 +31,7 @@ __activate_dump "$__activate_out/before"
 # `exit N` in the hook ends this bash: record the status on the way out.
 builtin trap '__activate_outcome "exit $?"' EXIT
 # The last failing command and its line in the hook, to name it in errors.
-builtin trap '__activate_fail="$LINENO	$BASH_COMMAND"' ERR
+builtin trap '[[ ${BASH_SOURCE[0]-} != "$__activate_hook" ]] || __activate_fail="$LINENO	$BASH_COMMAND"' ERR
 
 __activate_end=
 builtin source "$__activate_hook"

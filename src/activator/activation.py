@@ -91,7 +91,9 @@ def _manifest(loc: locate.Location, group_dir: str, key: str) -> tuple[Manifest,
     m = manifest_mod.load(loc.manifest_path, loc.manifest_bytes)
     name = locate.env_name(loc)
     makedirs_private(group_dir)
-    write_atomic(cache, registry.encode({"path": loc.manifest_path, "name": name, "manifest": m.to_record()}))
+    write_atomic(
+        cache, registry.encode({"path": loc.manifest_path, "name": name, "manifest": m.to_record()})
+    )
     return m, name
 
 

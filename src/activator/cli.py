@@ -112,7 +112,9 @@ def parse(args: list[str]) -> Request | str:
         elif arg.startswith("-"):
             raise UsageError(f"unknown option {arg}")
         else:
-            raise UsageError(f"unexpected argument {arg!r} (to run a command: activate -- {arg} ...)")
+            raise UsageError(
+                f"unexpected argument {arg!r} (to run a command: activate -- {arg} ...)"
+            )
         i += 1
     if "dir" in opts and "file" in opts:
         raise UsageError("give either -d DIR or -f FILE, not both")

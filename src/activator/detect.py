@@ -57,12 +57,14 @@ def choose(flag: str | None, environ: Mapping[str, str]) -> ShellChoice:
                 )
             return ShellChoice(kind, _own_program(value), origin)
     try:
-        import shellingham
+        import shellingham  # type: ignore[import-untyped]
 
         name, path = shellingham.detect_shell()
         kind = kind_of(name)
         if kind is not None:
-            return ShellChoice(kind, _own_program(path) if kind_of(path) == kind else None, "parent")
+            return ShellChoice(
+                kind, _own_program(path) if kind_of(path) == kind else None, "parent"
+            )
     except (ImportError, RuntimeError, OSError):  # ShellDetectionFailure is a RuntimeError
         pass
     login = environ.get("SHELL", "")
@@ -77,7 +79,11 @@ def program(choice: ShellChoice, path: str | None) -> str:
     wanted = choice.program or choice.kind
     found = which(wanted, path)
     if found is None:
-        where = f" ({choice.origin}={choice.program})" if choice.origin in ("--shell", "FLOX_SHELL") else ""
+        where = (
+            f" ({choice.origin}={choice.program})"
+            if choice.origin in ("--shell", "FLOX_SHELL")
+            else ""
+        )
         raise ActivateError(
             f"cannot start {choice.kind}{where}: {wanted} is not installed or not executable",
             hint=f"install {choice.kind}, or choose another shell with --shell or FLOX_SHELL",

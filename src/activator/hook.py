@@ -16,7 +16,7 @@ from . import bundled, plan
 from .errors import EXIT_HOOK_ENDED_EARLY, EXIT_INTERRUPTED, ActivateError
 from .manifest import Manifest
 from .plan import Op
-from .state import read_file, write_atomic
+from .state import read_file, remove, write_atomic
 
 # Variables bash itself sets or changes; never part of what a hook did.
 _IGNORED = frozenset({"_", "PWD", "OLDPWD", "SHLVL", "SHELLOPTS", "BASHOPTS"})
@@ -30,10 +30,10 @@ def run(manifest: Manifest, env: Mapping[str, str], workdir: str) -> list[Op]:
     # Reached only when the hook runs to its end (not `return`, `exit`, `exec`).
     write_atomic(hook_file, (manifest.hook + _END_MARKER).encode("utf-8", "surrogateescape"))
     for name in ("before", "after", "outcome"):
-        _remove(os.path.join(workdir, name))
+        remove(os.path.join(workdir, name))
     bash = bundled.bash_program(env)
     argv = [bash, os.path.join(bundled.shell_dir(), "activate.bash"), hook_file, workdir]
-    import _signal  # the signal module would import enum: not needed for two calls
+    import _signal  # type: ignore[import-not-found]  # `signal` imports enum: +5 ms
 
     # Ctrl-C reaches the hook (same process group); activate waits and reports it.
     previous = _signal.signal(_signal.SIGINT, _signal.SIG_IGN)
@@ -43,12 +43,55 @@ def run(manifest: Manifest, env: Mapping[str, str], workdir: str) -> list[Op]:
     finally:
         _signal.signal(_signal.SIGINT, previous)
     outcome = read_file(os.path.join(workdir, "outcome"))
-    _check(manifest, status, outcome)
+    try:
+        _check(manifest, status, outcome)
+    except ActivateError as e:
+        if e.status == 2 and not e.details:
+            syntax = _syntax_error(bash, hook_file, env)
+            if syntax is not None:
+                raise _syntax_report(manifest, *syntax) from None
+        raise
     before = _read_dump(os.path.join(workdir, "before"))
     after = _read_dump(os.path.join(workdir, "after"))
     for name in ("before", "after", "outcome", "on-activate.bash"):
-        _remove(os.path.join(workdir, name))
+        remove(os.path.join(workdir, name))
     return changes(before, after)
+
+
+def _syntax_error(bash: str, hook_file: str, env: Mapping[str, str]) -> tuple[int, str] | None:
+    """(hook line, message) if `bash -n` rejects the hook (checked only after a failure)."""
+    r, w = os.pipe()
+    try:
+        pid = os.posix_spawn(
+            bash, [bash, "-n", hook_file], dict(env), file_actions=[(os.POSIX_SPAWN_DUP2, w, 2)]
+        )
+    finally:
+        os.close(w)
+    with os.fdopen(r, "rb") as f:
+        err = f.read().decode("utf-8", "replace")
+    _, status = os.waitpid(pid, 0)
+    if status == 0:
+        return None
+    first = err.splitlines()[0] if err else ""
+    _, _, rest = first.partition(f"{hook_file}: line ")
+    number, _, message = rest.partition(": ")
+    return (int(number), message) if number.isdigit() else (0, first)
+
+
+def _syntax_report(manifest: Manifest, hook_line: int, message: str) -> ActivateError:
+    line = manifest.hook_line + hook_line - 1 if manifest.hook_line and hook_line else None
+    source = None
+    if line is not None:
+        with open(manifest.path, encoding="utf-8", errors="replace") as f:
+            source = f.read()
+    return ActivateError(
+        f"the hook ([hook] on-activate) has a bash syntax error: {message}",
+        path=manifest.path,
+        line=line,
+        source_text=source,
+        hint="fix the shell syntax there (bash -n checks a script without running it)",
+        status=2,
+    )
 
 
 def changes(before: Mapping[str, str], after: Mapping[str, str]) -> list[Op]:
@@ -105,9 +148,9 @@ def _check(manifest: Manifest, status: int, outcome: bytes | None) -> None:
             hint="use `return` to leave a hook early; `exit` ends activate itself",
             status=EXIT_HOOK_ENDED_EARLY,
         )
-    verb = "exited" if kind == "exit" else "returned"
+    verb = f"exited with status {n}" if kind == "exit" else f"returned {n}"
     raise ActivateError(
-        f"{where} {verb} with status {n}",
+        f"{where} {verb}",
         details=details,
         hint="fix the failing command, or end the hook with `true` if the failure is expected",
         status=n,
@@ -123,10 +166,3 @@ def _failed_command(manifest: Manifest, failed: str) -> tuple[str, ...]:
     if manifest.hook_line is not None:
         where += f", manifest line {manifest.hook_line + hook_line - 1}"
     return (f"last failing command: {command.strip()} ({where})",)
-
-
-def _remove(path: str) -> None:
-    try:
-        os.unlink(path)
-    except FileNotFoundError:
-        pass

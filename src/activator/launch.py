@@ -43,7 +43,9 @@ def start_shell(act: Activation, choice: detect.ShellChoice, code: str | None) -
     program = detect.program(choice, act.environ.get("PATH"))
     path, fd = reserve_private_file(act, shell.EXT)
     names = act.final.get("FLOX_PROMPT_ENVIRONMENTS", "")
-    write_fd(fd, render.launch(shell, act.plan, act.final, profile_files(act, choice.kind), names, path))
+    write_fd(
+        fd, render.launch(shell, act.plan, act.final, profile_files(act, choice.kind), names, path)
+    )
     argv, changes = shell.startup(program, path, code, act.environ, bundled.shell_dir())
     env = dict(act.final)
     for name, value in changes.items():
@@ -55,7 +57,7 @@ def start_shell(act: Activation, choice: detect.ShellChoice, code: str | None) -
 
 
 def _exec(program: str, argv: list[str], env: dict[str, str]) -> NoReturn:
-    import _signal
+    import _signal  # type: ignore[import-not-found]  # `signal` imports enum: +5 ms
 
     # Python ignores SIGPIPE and SIGXFSZ; an ignored signal stays ignored across exec.
     for sig in (_signal.SIGPIPE, _signal.SIGXFSZ):
@@ -69,4 +71,6 @@ def _exec(program: str, argv: list[str], env: dict[str, str]) -> NoReturn:
     except PermissionError:
         raise ActivateError(f"{program}: permission denied", status=EXIT_NOT_EXECUTABLE) from None
     except OSError as e:
-        raise ActivateError(f"{program}: cannot run: {e.strerror}", status=EXIT_NOT_EXECUTABLE) from None
+        raise ActivateError(
+            f"{program}: cannot run: {e.strerror}", status=EXIT_NOT_EXECUTABLE
+        ) from None

@@ -72,7 +72,9 @@ def _from_file(path: str) -> Location:
     name = os.path.basename(project) if stem == "manifest" else stem
     # A bare file has no .flox of its own: its run and cache folders live in
     # the user's cache, one per manifest path, so the project stays clean.
-    dotflox = os.path.join(cache_home(), "activate", "files", f"{name}-{digest(path.encode())[:12]}")
+    dotflox = os.path.join(
+        cache_home(), "activate", "files", f"{name}-{digest(path.encode())[:12]}"
+    )
     return Location(path, dotflox, project, name or "default", raw, b"")
 
 
@@ -92,7 +94,9 @@ def _read_manifest(path: str, flag: str | None) -> bytes:
             status=EXIT_USAGE,
         ) from None
     except IsADirectoryError:
-        raise ActivateError(f"{path} is a directory, not a manifest file", status=EXIT_USAGE) from None
+        raise ActivateError(
+            f"{path} is a directory, not a manifest file", status=EXIT_USAGE
+        ) from None
     except OSError as e:
         raise ActivateError(f"cannot read {path}: {e.strerror}", status=EXIT_USAGE) from None
 

@@ -7,10 +7,14 @@ cached in the activation record and read back without tomllib.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from . import varrefs
 from .errors import EXIT_MANIFEST, ActivateError
+
+# Builds the error for a bad key: (summary, dotted key, hint).
+_Fail = Callable[[str, tuple[str, ...], str], ActivateError]
 
 PROFILE_SHELLS = ("common", "bash", "zsh", "fish", "tcsh")
 MODES = ("dev", "run")
@@ -51,7 +55,9 @@ class Manifest:
         """Plain data for the activation record (marshal-able)."""
         return {
             "path": self.path,
-            "vars": {k: [p if isinstance(p, str) else list(p) for p in v] for k, v in self.vars.items()},
+            "vars": {
+                k: [p if isinstance(p, str) else list(p) for p in v] for k, v in self.vars.items()
+            },
             "var_order": self.var_order,
             "hook": self.hook,
             "hook_line": self.hook_line,
@@ -68,7 +74,10 @@ class Manifest:
         assert isinstance(raw_vars, dict)
         return cls(
             path=str(data["path"]),
-            vars={k: [p if isinstance(p, str) else (p[0], p[1]) for p in v] for k, v in raw_vars.items()},
+            vars={
+                k: [p if isinstance(p, str) else (p[0], p[1]) for p in v]
+                for k, v in raw_vars.items()
+            },
             var_order=list(data["var_order"]),  # type: ignore[call-overload]
             hook=data["hook"],  # type: ignore[arg-type]
             hook_line=data["hook_line"],  # type: ignore[arg-type]
@@ -140,7 +149,9 @@ def _validate(path: str, text: str, data: dict[str, object]) -> Manifest:
             import difflib
 
             close = difflib.get_close_matches(key, KNOWN_TOP_LEVEL, n=1)
-            hint = f"did you mean [{close[0]}]?" if close else "see docs/manifest.md for the sections"
+            hint = (
+                f"did you mean [{close[0]}]?" if close else "see docs/manifest.md for the sections"
+            )
             raise fail(f"unknown manifest section {key!r}", (key,), hint)
 
     for section in ("vars", "hook", "profile", "options", "install", "services", "build"):
@@ -203,9 +214,14 @@ def _read_hook(m: Manifest, text: str, table: dict[str, object], fail: _Fail) ->
         elif key == "on-deactivate":
             m.unsupported.append("[hook] on-deactivate")
         else:
-            raise fail(f"unknown [hook] key {key!r}", ("hook", key), "the hook is [hook] on-activate")
-    key = "on-activate" if "on-activate" in table else "script" if "script" in table else None
-    if key is None:
+            raise fail(
+                f"unknown [hook] key {key!r}", ("hook", key), "the hook is [hook] on-activate"
+            )
+    if "on-activate" in table:
+        key = "on-activate"
+    elif "script" in table:
+        key = "script"
+    else:
         return
     if "on-activate" in table and "script" in table:
         m.unsupported.append("[hook] script (on-activate is used instead)")
@@ -223,7 +239,9 @@ def _read_profile(m: Manifest, table: dict[str, object], fail: _Fail) -> None:
                     "write it as a multi-line string: common = '''...'''",
                 )
             if "\0" in value:
-                raise fail(f"[profile] {key} contains a NUL character", ("profile", key), "remove it")
+                raise fail(
+                    f"[profile] {key} contains a NUL character", ("profile", key), "remove it"
+                )
             m.profile[key] = value
         else:
             m.unsupported.append(f"[profile] {key}")
@@ -232,12 +250,14 @@ def _read_profile(m: Manifest, table: dict[str, object], fail: _Fail) -> None:
 def _read_options(m: Manifest, table: dict[str, object], fail: _Fail) -> None:
     activate = table.get("activate", {})
     if not isinstance(activate, dict):
-        raise fail("[options] activate must be a table", ("options", "activate"), 'activate.mode = "dev"')
+        raise fail(
+            "[options] activate must be a table", ("options", "activate"), 'activate.mode = "dev"'
+        )
     mode = activate.get("mode")
     if mode is not None:
         if mode not in MODES:
             raise fail(
-                f"[options] activate.mode must be \"dev\" or \"run\", not {_plain(mode)!r}",
+                f'[options] activate.mode must be "dev" or "run", not {_plain(mode)!r}',
                 ("options", "activate", "mode"),
                 'use activate.mode = "dev" (tools and build paths) or "run" (tools only)',
             )
@@ -313,7 +333,3 @@ def _plain(value: object) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)
-
-
-class _Fail:  # typing helper for the local `fail` closure
-    def __call__(self, summary: str, keys: tuple[str, ...], hint: str) -> ActivateError: ...

@@ -10,9 +10,8 @@ import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from . import varrefs
+from . import plan, varrefs
 from .manifest import Manifest
-from . import plan
 from .plan import Op, PathEdit, SetVar
 
 
@@ -71,13 +70,17 @@ def mode_ops(prefix: str, mode: str) -> list[Op]:
         PathEdit("PATH", front=(f"{prefix}/bin",)),
         PathEdit("MANPATH", front=(f"{prefix}/share/man",), default=""),
         PathEdit("INFOPATH", front=(f"{prefix}/share/info",), default=""),
-        PathEdit("XDG_DATA_DIRS", front=(f"{prefix}/share",), default="/usr/local/share:/usr/share"),
+        PathEdit(
+            "XDG_DATA_DIRS", front=(f"{prefix}/share",), default="/usr/local/share:/usr/share"
+        ),
     ]
     if mode == "dev":
         ops += [
             PathEdit("CPATH", front=(f"{prefix}/include",)),
             PathEdit("LIBRARY_PATH", front=(f"{prefix}/lib",)),
-            PathEdit("PKG_CONFIG_PATH", front=(f"{prefix}/lib/pkgconfig", f"{prefix}/share/pkgconfig")),
+            PathEdit(
+                "PKG_CONFIG_PATH", front=(f"{prefix}/lib/pkgconfig", f"{prefix}/share/pkgconfig")
+            ),
             PathEdit("ACLOCAL_PATH", front=(f"{prefix}/share/aclocal",)),
             PathEdit("CMAKE_PREFIX_PATH", front=(prefix,)),
         ]
@@ -133,13 +136,18 @@ def active_environments(environ: Mapping[str, str]) -> list[dict[str, str]]:
     out = []
     for entry in data:
         if isinstance(entry, dict):
-            out.append({k: v for k, v in entry.items() if isinstance(k, str) and isinstance(v, str)})
+            out.append(
+                {k: v for k, v in entry.items() if isinstance(k, str) and isinstance(v, str)}
+            )
     return out
 
 
 def encode_active(entries: Sequence[Mapping[str, str]]) -> str:
     """JSON for `_FLOX_ACTIVE_ENVIRONMENTS`, written without importing json."""
-    objs = ("{" + ",".join(f"{_json_str(k)}:{_json_str(v)}" for k, v in e.items()) + "}" for e in entries)
+    objs = (
+        "{" + ",".join(f"{_json_str(k)}:{_json_str(v)}" for k, v in e.items()) + "}"
+        for e in entries
+    )
     return "[" + ",".join(objs) + "]"
 
 

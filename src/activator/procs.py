@@ -56,7 +56,7 @@ def parent(pid: int) -> int | None:
     import psutil
 
     try:
-        return psutil.Process(pid).ppid()
+        return int(psutil.Process(pid).ppid())
     except psutil.Error:
         return None
 

@@ -20,7 +20,7 @@ from collections.abc import Callable
 
 from . import procs
 from .errors import warn
-from .state import makedirs_private, read_file, write_atomic
+from .state import makedirs_private, read_file, remove, write_atomic
 
 _MAGIC = b"activate-record-1\n"
 
@@ -58,7 +58,7 @@ class ActivationDir:
         record = decode(raw)
         if record is None:
             warn(f"ignoring a damaged activation record ({self.record_path}); starting afresh")
-            self._remove(self.record_path)
+            remove(self.record_path)
             return None
         return record if self.live_holders() else None
 
@@ -74,7 +74,7 @@ class ActivationDir:
             if pid_text.isdigit() and tok and procs.alive(int(pid_text), tok):
                 live.append((int(pid_text), tok))
             else:
-                self._remove(os.path.join(self.holders_path, name))
+                remove(os.path.join(self.holders_path, name))
         return live
 
     def add_holder(self, pid: int) -> None:
@@ -113,7 +113,7 @@ class ActivationDir:
                     return record
                 starter = self._starter()
                 if starter is None:
-                    self._remove(self.record_path)
+                    remove(self.record_path)
                     me = os.getpid()
                     write_atomic(self.starting_path, f"{me} {procs.token(me)}".encode())
                     return None
@@ -143,17 +143,10 @@ class ActivationDir:
     def finish(self, record: dict[str, object]) -> None:
         """Publish the record and stop being the starter."""
         write_atomic(self.record_path, encode(record))
-        self._remove(self.starting_path)
+        remove(self.starting_path)
 
     def abandon(self) -> None:
         """Stop being the starter without a record (the hook failed)."""
         raw = read_file(self.starting_path)
         if raw is not None and raw.split(b" ", 1)[0] == str(os.getpid()).encode():
-            self._remove(self.starting_path)
-
-    @staticmethod
-    def _remove(path: str) -> None:
-        try:
-            os.unlink(path)
-        except FileNotFoundError:
-            pass
+            remove(self.starting_path)

@@ -112,6 +112,14 @@ def read_file(path: str) -> bytes | None:
         return None
 
 
+def remove(path: str) -> None:
+    """Delete a file if it exists."""
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
+
+
 def digest(*parts: bytes) -> str:
     """A short hex digest of `parts` (sha256, without importing hashlib)."""
     try:

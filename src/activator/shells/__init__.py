@@ -50,7 +50,12 @@ class Shell(Protocol):
         ...
 
     def startup(
-        self, program: str, launch: str, command: str | None, environ: Mapping[str, str], bundled: str
+        self,
+        program: str,
+        launch: str,
+        command: str | None,
+        environ: Mapping[str, str],
+        bundled: str,
     ) -> tuple[list[str], dict[str, str | None]]:
         """argv, and environment changes (None = unset), that start this shell
         so it reads the user's rc files, then sources `launch`; with `command`,

@@ -5,11 +5,29 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 
-from .posix import HELPERS, HELPERS_CLEANUP, path_edit, quote, remove_file, set_var, source, unset_var
+from .posix import (
+    HELPERS,
+    HELPERS_CLEANUP,
+    path_edit,
+    quote,
+    remove_file,
+    set_var,
+    source,
+    unset_var,
+)
 
 NAME = "bash"
 EXT = "bash"
-__all__ = ["HELPERS", "HELPERS_CLEANUP", "path_edit", "quote", "remove_file", "set_var", "source", "unset_var"]
+__all__ = [
+    "HELPERS",
+    "HELPERS_CLEANUP",
+    "path_edit",
+    "quote",
+    "remove_file",
+    "set_var",
+    "source",
+    "unset_var",
+]
 
 
 def prompt(names: str) -> str:

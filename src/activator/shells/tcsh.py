@@ -42,7 +42,9 @@ def remove_file(path: str) -> str:
 
 def path_edit(edit: PathEdit) -> str:
     """Rebuild tcsh's $path (the list tied to PATH): our entries first/last, once."""
-    ours = " || ".join(f'"$_activate_e" == {quote(e)}' for e in (*edit.front, *edit.back, *edit.remove))
+    ours = " || ".join(
+        f'"$_activate_e" == {quote(e)}' for e in (*edit.front, *edit.back, *edit.remove)
+    )
     front = " ".join(quote(e) for e in edit.front)
     back = " ".join(quote(e) for e in edit.back)
     return (
