@@ -1,0 +1,193 @@
+"""Shared fixtures: the installed `activate`, the real shells, and a sandbox.
+
+Every test runs activate the way a user would: the installed console script,
+started from a real shell or directly, in a sandbox with its own HOME (whose
+rc files are hostile: they reset PATH and set the prompt), its own state
+directories, and a project folder holding `.flox/env/manifest.toml`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+SHELLS = ("bash", "zsh", "fish", "tcsh")
+REPO = Path(__file__).resolve().parent.parent
+CORPUS = REPO.parent / "shared" / "corpus" / "flox-manifests"
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+# What a hostile rc file does: reset PATH and set its own prompt.
+HOSTILE_PATH = "/usr/bin:/bin"
+HOSTILE_RC = {
+    ".bashrc": "export PATH=/usr/bin:/bin\nPS1='hostile$ '\n",
+    ".zshrc": "export PATH=/usr/bin:/bin\nPS1='hostile%# '\n",
+    ".zshenv": "export ZSHENV_RAN=1\n",
+    ".config/fish/config.fish": (
+        "set -gx PATH /usr/bin /bin\nfunction fish_prompt; echo -n 'hostile> '; end\n"
+    ),
+    ".tcshrc": "setenv PATH /usr/bin:/bin\nset prompt = 'hostile% '\n",
+}
+
+
+def _find_activate() -> str:
+    explicit = os.environ.get("ACTIVATE_BIN")
+    if explicit:
+        return explicit
+    venv = REPO / ".ci" / "venv" / "bin" / "activate"
+    if venv.exists():
+        return str(venv)
+    found = shutil.which("activate")
+    if found and os.access(found, os.X_OK):
+        return found
+    pytest.exit("the activate command is not installed: run .ci/run (see README)", returncode=4)
+
+
+ACTIVATE = _find_activate()
+
+
+def shell_path(name: str) -> str:
+    """The real shell, or a skip (a failure in CI: shells are never skipped there)."""
+    path = shutil.which(name)
+    if path is None:
+        if IN_CI:
+            pytest.fail(f"{name} is not installed; CI must install it (.ci/run does)")
+        pytest.skip(f"{name} is not installed")
+    return path
+
+
+@pytest.fixture(params=SHELLS)
+def shell(request: pytest.FixtureRequest) -> str:
+    """Each of bash, zsh, fish and tcsh in turn."""
+    shell_path(request.param)
+    return str(request.param)
+
+
+@dataclass
+class Sandbox:
+    """An isolated user: HOME, state directories, a project, and the environment."""
+
+    root: Path
+    home: Path
+    project: Path
+    env: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def manifest(self) -> Path:
+        return self.project / ".flox" / "env" / "manifest.toml"
+
+    def write_manifest(self, text: str, name: str | None = None) -> Path:
+        """Write the project's manifest (and env.json with `name`)."""
+        self.manifest.parent.mkdir(parents=True, exist_ok=True)
+        self.manifest.write_text(text, encoding="utf-8")
+        if name is not None:
+            (self.project / ".flox" / "env.json").write_text(json.dumps({"name": name, "version": 1}))
+        return self.manifest
+
+    def run(
+        self,
+        args: list[str],
+        *,
+        cwd: Path | None = None,
+        env: Mapping[str, str] | None = None,
+        input: str | None = None,
+        timeout: float = 60,
+    ) -> subprocess.CompletedProcess[str]:
+        """Run the installed activate with `args` (from the project folder)."""
+        return subprocess.run(
+            [ACTIVATE, *args],
+            cwd=cwd or self.project,
+            env={**self.env, **(env or {})},
+            input=input,
+            stdin=None if input is not None else subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+
+    def shell(
+        self,
+        name: str,
+        script: str,
+        *,
+        cwd: Path | None = None,
+        env: Mapping[str, str] | None = None,
+        timeout: float = 60,
+    ) -> subprocess.CompletedProcess[str]:
+        """Run `script` with the real shell `name` (non-interactive, -c)."""
+        return subprocess.run(
+            [shell_path(name), "-c", script],
+            cwd=cwd or self.project,
+            env={**self.env, **(env or {})},
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+
+    def state_files(self) -> list[Path]:
+        """Every file under the private state directories."""
+        out: list[Path] = []
+        for d in (self.root / "runtime", self.root / "cache"):
+            out += [p for p in d.rglob("*") if p.is_file()]
+        return out
+
+
+def sandbox_env(root: Path, home: Path) -> dict[str, str]:
+    """A clean environment for one isolated user."""
+    runtime = root / "runtime"
+    runtime.mkdir(mode=0o700, exist_ok=True)
+    bindir = str(Path(ACTIVATE).parent)
+    return {
+        "HOME": str(home),
+        "USER": os.environ.get("USER", "tester"),
+        "PATH": f"{bindir}:/usr/local/bin:/usr/bin:/bin",
+        "LANG": "C.UTF-8",
+        "LC_ALL": "C.UTF-8",
+        "TERM": "xterm",
+        "XDG_RUNTIME_DIR": str(runtime),
+        "XDG_CACHE_HOME": str(root / "cache"),
+        "SHELL": "/bin/bash",
+    }
+
+
+@pytest.fixture
+def sandbox(tmp_path: Path) -> Iterator[Sandbox]:
+    """An isolated user with hostile rc files and an empty project folder."""
+    home = tmp_path / "home"
+    for rel, text in HOSTILE_RC.items():
+        path = home / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    project = tmp_path / "project"
+    project.mkdir()
+    box = Sandbox(root=tmp_path, home=home, project=project, env=sandbox_env(tmp_path, home))
+    yield box
+    _stop_leftovers(tmp_path)
+
+
+def _stop_leftovers(root: Path) -> None:
+    """Kill processes a test left running from its sandbox (background holders)."""
+    if not sys.platform.startswith("linux"):
+        return
+    mine = str(root).encode()
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit() or int(pid) == os.getpid():
+            continue
+        try:
+            with open(f"/proc/{pid}/environ", "rb") as f:
+                environ = f.read()
+        except OSError:
+            continue
+        if b"XDG_RUNTIME_DIR=" + mine in environ:
+            try:
+                os.kill(int(pid), 9)
+            except OSError:
+                pass
