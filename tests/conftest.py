@@ -88,7 +88,9 @@ class Sandbox:
         self.manifest.parent.mkdir(parents=True, exist_ok=True)
         self.manifest.write_text(text, encoding="utf-8")
         if name is not None:
-            (self.project / ".flox" / "env.json").write_text(json.dumps({"name": name, "version": 1}))
+            (self.project / ".flox" / "env.json").write_text(
+                json.dumps({"name": name, "version": 1})
+            )
         return self.manifest
 
     def run(
@@ -101,15 +103,8 @@ class Sandbox:
         timeout: float = 60,
     ) -> subprocess.CompletedProcess[str]:
         """Run the installed activate with `args` (from the project folder)."""
-        return subprocess.run(
-            [ACTIVATE, *args],
-            cwd=cwd or self.project,
-            env={**self.env, **(env or {})},
-            input=input,
-            stdin=None if input is not None else subprocess.DEVNULL,
-            capture_output=True,
-            text=True,
-            timeout=timeout,
+        return _run_exact(
+            [ACTIVATE, *args], cwd or self.project, {**self.env, **(env or {})}, input, timeout
         )
 
     def shell(
@@ -122,14 +117,12 @@ class Sandbox:
         timeout: float = 60,
     ) -> subprocess.CompletedProcess[str]:
         """Run `script` with the real shell `name` (non-interactive, -c)."""
-        return subprocess.run(
+        return _run_exact(
             [shell_path(name), "-c", script],
-            cwd=cwd or self.project,
-            env={**self.env, **(env or {})},
-            stdin=subprocess.DEVNULL,
-            capture_output=True,
-            text=True,
-            timeout=timeout,
+            cwd or self.project,
+            {**self.env, **(env or {})},
+            None,
+            timeout,
         )
 
     def state_files(self) -> list[Path]:
@@ -138,6 +131,27 @@ class Sandbox:
         for d in (self.root / "runtime", self.root / "cache"):
             out += [p for p in d.rglob("*") if p.is_file()]
         return out
+
+
+def _run_exact(
+    argv: list[str], cwd: Path, env: dict[str, str], input: str | None, timeout: float
+) -> subprocess.CompletedProcess[str]:
+    """Run and decode output exactly (no newline translation: a CR stays a CR)."""
+    done = subprocess.run(
+        argv,
+        cwd=cwd,
+        env=env,
+        input=None if input is None else input.encode(),
+        stdin=None if input is not None else subprocess.DEVNULL,
+        capture_output=True,
+        timeout=timeout,
+    )
+    return subprocess.CompletedProcess(
+        argv,
+        done.returncode,
+        done.stdout.decode("utf-8", "surrogateescape"),
+        done.stderr.decode("utf-8", "surrogateescape"),
+    )
 
 
 def sandbox_env(root: Path, home: Path) -> dict[str, str]:
