@@ -57,12 +57,8 @@ def ensure_private_dir(path: str) -> None:
     try:
         st = os.lstat(path)
     except FileNotFoundError:
-        parent = os.path.dirname(path)
         try:
-            os.makedirs(parent, mode=0o700, exist_ok=True)
-            os.mkdir(path, 0o700)
-        except FileExistsError:
-            pass
+            makedirs_private(path)
         except OSError as e:
             raise ActivateError(
                 f"cannot create the state directory {path}: {e.strerror}",
@@ -86,8 +82,17 @@ def ensure_private_dir(path: str) -> None:
 
 
 def makedirs_private(path: str) -> None:
-    """`mkdir -p` with mode 0700 (inside the already-checked state root)."""
-    os.makedirs(path, mode=0o700, exist_ok=True)
+    """`mkdir -p` where every created level is 0700 (os.makedirs applies the
+    mode to the last level only)."""
+    if os.path.isdir(path):
+        return
+    parent = os.path.dirname(path)
+    if parent and parent != path:
+        makedirs_private(parent)
+    try:
+        os.mkdir(path, 0o700)
+    except FileExistsError:
+        pass
 
 
 def write_atomic(path: str, data: bytes) -> None:
