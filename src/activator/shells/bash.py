@@ -31,13 +31,14 @@ __all__ = [
 
 
 def prompt(names: str) -> str:
-    """Prefix PS1 in interactive shells; the original is kept so nesting never stacks."""
+    """Prefix PS1 in interactive shells; the original is kept so nesting never stacks.
+    POSIX syntax (no `[[`): sh and dash evaluate this code too."""
     from . import prompt_label
 
     return (
-        'if [[ $- == *i* ]] && [ -z "${ACTIVATE_NO_PROMPT-}" ]; then '
+        'case $- in *i*) if [ -z "${ACTIVATE_NO_PROMPT-}" ]; then '
         '[ -n "${_activate_ps1+x}" ] || _activate_ps1=${PS1-}; '
-        f"PS1={quote(prompt_label(names))}$_activate_ps1; fi;"
+        f"PS1={quote(prompt_label(names))}$_activate_ps1; fi;; esac;"
     )
 
 
