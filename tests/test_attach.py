@@ -238,3 +238,22 @@ def test_without_xdg_runtime_dir_state_goes_to_the_cache(sandbox: Sandbox) -> No
     )
     assert done.returncode == 0, done.stderr
     assert (Path(env["XDG_CACHE_HOME"]) / "activate" / "run" / "envs").is_dir()
+
+
+def test_old_activations_are_cleaned_up_when_nothing_holds_them(sandbox: Sandbox) -> None:
+    sandbox.write_manifest(COUNTING_HOOK)
+    holder = hold(sandbox)
+    try:
+        sandbox.write_manifest(COUNTING_HOOK + "# edited\n")
+        sandbox.run(["--", "true"])
+        records = [p for p in sandbox.state_files() if p.name == "record"]
+        assert len(records) == 2  # the first is still held
+    finally:
+        holder.kill()
+        holder.wait()
+    sandbox.write_manifest(COUNTING_HOOK + "# edited again\n")
+    sandbox.run(["--", "true"])
+    records = [p for p in sandbox.state_files() if p.name == "record"]
+    assert len(records) == 1
+    manifests = [p for p in sandbox.state_files() if p.name.endswith(".manifest")]
+    assert len(manifests) == 1

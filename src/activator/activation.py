@@ -62,6 +62,7 @@ def prepare(req: Request) -> Activation:
 
     record = adir.attachable() or adir.begin(lambda pid: _say_waiting(name, pid))
     if record is None:
+        registry.collect_garbage(group_dir, key, os.path.join(root, "launch"))
         try:
             record = _start(manifest, ident, environ, adir)
             adir.add_holder(holder)

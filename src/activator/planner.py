@@ -64,10 +64,13 @@ def builtin_ops(ident: Identity, environ: Mapping[str, str]) -> list[Op]:
     ]
 
 
-def mode_ops(prefix: str, mode: str) -> list[Op]:
-    """Path lists for `dev` or `run` mode."""
+def mode_ops(prefix: str, mode: str, env_dirs: Sequence[str] = ()) -> list[Op]:
+    """Path lists for `dev` or `run` mode. PATH gets the `bin` of every active
+    environment (`env_dirs`, newest first), so a nested shell whose rc files
+    reset PATH gets the outer environments' tools back too."""
+    bins = [f"{d}/bin" for d in (prefix, *env_dirs) if d]
     ops: list[Op] = [
-        PathEdit("PATH", front=(f"{prefix}/bin",)),
+        PathEdit("PATH", front=tuple(dict.fromkeys(bins))),
         PathEdit("MANPATH", front=(f"{prefix}/share/man",), default=""),
         PathEdit("INFOPATH", front=(f"{prefix}/share/info",), default=""),
         PathEdit(
@@ -115,7 +118,7 @@ def build(
     known = plan.apply({}, ops)
     known["FLOX_ENV_DIRS"] = plan.apply(environ, ops)["FLOX_ENV_DIRS"]
     ops += var_ops(manifest, known, environ)
-    ops += mode_ops(ident.prefix, ident.mode)
+    ops += mode_ops(ident.prefix, ident.mode, known["FLOX_ENV_DIRS"].split(":"))
     ops += hook_ops
     return ops
 

@@ -150,3 +150,39 @@ class ActivationDir:
         raw = read_file(self.starting_path)
         if raw is not None and raw.split(b" ", 1)[0] == str(os.getpid()).encode():
             remove(self.starting_path)
+
+
+def collect_garbage(group_dir: str, current_key: str, launch_dir: str) -> None:
+    """Remove what no live process can use any more: this project's activations
+    of older manifests (no live holder or starter), their cached manifest and
+    profile files, and launch files nobody sourced (older than an hour).
+    Run when an activation starts, never when attaching."""
+    import shutil
+
+    try:
+        names = os.listdir(group_dir)
+    except FileNotFoundError:
+        names = []
+    in_use = {current_key}
+    for name in names:
+        path = os.path.join(group_dir, name)
+        if not os.path.isdir(path):
+            continue
+        key = name.split(".")[0]
+        adir = ActivationDir(path)
+        if key == current_key or adir.live_holders() or adir._starter() is not None:
+            in_use.add(key)
+        else:
+            shutil.rmtree(path, ignore_errors=True)
+    for name in names:
+        path = os.path.join(group_dir, name)
+        if not os.path.isdir(path) and name.split(".")[0] not in in_use:
+            remove(path)
+    cutoff = time.time() - 3600
+    try:
+        with os.scandir(launch_dir) as entries:
+            for entry in entries:
+                if entry.is_file(follow_symlinks=False) and entry.stat().st_mtime < cutoff:
+                    remove(entry.path)
+    except FileNotFoundError:
+        pass
