@@ -48,6 +48,7 @@ def path_edit(edit: PathEdit) -> str:
     front = " ".join(quote(e) for e in edit.front)
     back = " ".join(quote(e) for e in edit.back)
     return (
+        "if ( ! $?path ) set path = ( )\n"  # an rc file may have unset it
         "set _activate_keep = ()\n"
         "foreach _activate_e ( $path:q )\n"
         + (f"if ( {ours} ) continue\n" if ours else "")

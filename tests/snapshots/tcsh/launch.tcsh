@@ -1,0 +1,30 @@
+\rm -f -- '/state/launch/abc.tcsh';
+setenv FLOX_ENV '/project/.flox/run';
+if ( ! $?path ) set path = ( )
+set _activate_keep = ()
+foreach _activate_e ( $path:q )
+if ( "$_activate_e" == '/project/.flox/run/bin' || "$_activate_e" == '/project/.flox/run/sbin' ) continue
+set _activate_keep = ( $_activate_keep:q $_activate_e:q )
+end
+set path = ( '/project/.flox/run/bin' '/project/.flox/run/sbin' $_activate_keep:q  )
+unset _activate_keep _activate_e
+setenv MANPATH '/project/.flox/run/share/man:';
+setenv GREETING 'it'\''s "$HOME" `id` $(id) '\!''\!' \ 100%	tab\
+line 2 é';
+unsetenv GONE;
+if ( ! $?path ) set path = ( )
+set _activate_keep = ()
+foreach _activate_e ( $path:q )
+if ( "$_activate_e" == '/project/hook'\''s bin' || "$_activate_e" == '/opt/late bin' || "$_activate_e" == '/usr/local/bin' ) continue
+set _activate_keep = ( $_activate_keep:q $_activate_e:q )
+end
+set path = ( '/project/hook'\''s bin' $_activate_keep:q '/opt/late bin' )
+unset _activate_keep _activate_e
+source '/project/.flox/cache/env'\''s.profile-common';
+source '/project/.flox/cache/env'\''s.profile-tcsh';
+if ( $?prompt ) then
+if ( ! $?ACTIVATE_NO_PROMPT ) then
+if ( ! $?_activate_prompt ) set _activate_prompt = "$prompt:q"
+set prompt = '(demo) '"$_activate_prompt:q"
+endif
+endif
