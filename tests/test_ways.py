@@ -280,3 +280,39 @@ def test_unsupported_sections_are_named_once_on_stderr(sandbox: Sandbox) -> None
     notes = [line for line in result.stderr.splitlines() if "not supported yet" in line]
     assert len(notes) == 1
     assert "[install] (1 package)" in notes[0] and "[services]" in notes[0]
+
+
+BASH_ONLY_COMMON = """version = 1
+[profile]
+common = '''
+greet() { echo "common-greet"; }
+'''
+"""
+
+
+def test_a_common_profile_a_shell_cannot_parse_is_skipped_there_and_named(
+    sandbox: Sandbox, shell: str
+) -> None:
+    sandbox.write_manifest(BASH_ONLY_COMMON)
+    for _ in range(2):  # said again at every activation, not only the first
+        result = sandbox.run(["--shell", shell, "-c", "echo body"])
+        assert result.returncode == 0
+        assert result.stdout.splitlines()[-1] == "body"
+        rejected = f"[profile] common ({sandbox.manifest.resolve()}, line 3) is not valid {shell}"
+        if shell in ("fish", "tcsh"):
+            assert rejected in result.stderr
+            assert f"put {shell} code in [profile] {shell}" in result.stderr
+        else:
+            assert "not valid" not in result.stderr
+
+
+def test_a_shell_profile_with_a_syntax_error_is_named_with_the_shells_message(
+    sandbox: Sandbox,
+) -> None:
+    sandbox.write_manifest("version = 1\n[profile]\nfish = '''\necho ${HOME}\n'''\n")
+    result = sandbox.run(["--shell", "fish", "-c", "echo body"])
+    assert result.stdout == "body\n"
+    assert (
+        "[profile] fish" in result.stderr
+        and "line 1: Variables cannot be bracketed" in result.stderr
+    )

@@ -165,17 +165,11 @@ def decode_ops(data: object) -> list[Op]:
 
 
 def profile_files(act: Activation, shell: str) -> list[str]:
-    """Files holding `[profile] common` then `[profile] <shell>`, written once per manifest."""
-    out = []
-    for key in ("common", shell):
-        text = act.manifest.profile.get(key)
-        if not text or not text.strip():
-            continue
-        path = os.path.join(act.group_dir, f"{act.manifest_key}.profile-{key}")
-        if not os.path.exists(path):
-            write_atomic(path, text.encode("utf-8", "surrogateescape") + b"\n")
-        out.append(path)
-    return out
+    """The `[profile]` files `shell` sources (common, then its own)."""
+    from . import profile
+
+    stem = os.path.join(act.group_dir, act.manifest_key)
+    return profile.files(act.manifest, shell, stem, act.environ.get("PATH"))
 
 
 def reserve_private_file(act: Activation, suffix: str) -> tuple[str, int]:
