@@ -7,6 +7,7 @@ json, rich nor psutil (on Linux).
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import sys
 from collections.abc import Sequence
@@ -18,7 +19,7 @@ from .errors import ActivateError, warn
 from .manifest import Manifest
 from .plan import Op, PathEdit, SetVar, UnsetVar
 from .registry import ActivationDir
-from .state import digest, makedirs_private, read_file, state_root, write_atomic
+from .state import cache_home, digest, makedirs_private, read_file, state_root, write_atomic
 
 
 @dataclass(frozen=True)
@@ -57,7 +58,7 @@ def prepare(req: Request) -> Activation:
     manifest, name = _manifest(loc, group_dir, key)
     mode = req.mode or manifest.mode or "dev"
     ident = planner.Identity(loc.dotflox, loc.project, name, mode)
-    adir = ActivationDir(os.path.join(group_dir, f"{key}.{mode}"))
+    adir = ActivationDir(os.path.join(group_dir, f"{key}.{mode}"), valid=_valid_record)
     holder = procs.evaluating_shell(os.getppid()) if req.action == "print" else os.getpid()
 
     record = adir.attachable() or adir.begin(lambda pid: _say_waiting(name, pid))
@@ -72,6 +73,7 @@ def prepare(req: Request) -> Activation:
             raise
     else:
         adir.add_holder(holder)
+    ident = dataclasses.replace(ident, base=str(record.get("base") or ""))
     ops = planner.build(manifest, ident, environ, decode_ops(record["hook"]))
     final = planmod.apply(environ, ops)
     return Activation(environ, ops, final, root, group_dir, key, manifest)
@@ -109,14 +111,7 @@ def _start(
     system = planner.system()
     if manifest.systems is not None and system not in manifest.systems:
         warn(f"[options] systems does not list {system}; activating anyway")
-    for d in (os.path.join(ident.prefix, "bin"), ident.cache):
-        try:
-            os.makedirs(d, exist_ok=True)
-        except OSError as e:
-            raise ActivateError(
-                f"cannot create {d}: {e.strerror}",
-                hint="activate needs to write the environment's run and cache folders in .flox",
-            ) from None
+    ident = dataclasses.replace(ident, base=_writable_base(ident))
     hook_ops: list[Op] = []
     if manifest.hook is not None and manifest.hook.strip():
         from . import hook
@@ -130,8 +125,50 @@ def _start(
         "mode": ident.mode,
         "dotflox": ident.dotflox,
         "manifest": manifest.path,
+        "base": ident.base,
         "started": time.time(),
     }
+
+
+def _writable_base(ident: planner.Identity) -> str:
+    """Where the environment's run/ and cache/ folders go: the project's .flox,
+    or, when that cannot be written (a read-only checkout), a folder of this
+    project's in the user's cache, said once on stderr."""
+    problem = _make_dirs(ident)
+    if problem is None:
+        return ident.dotflox
+    fallback = os.path.join(
+        cache_home(), "activate", "projects", f"{ident.name}-{digest(ident.dotflox.encode())[:12]}"
+    )
+    moved = dataclasses.replace(ident, base=fallback)
+    again = _make_dirs(moved)
+    if again is not None:
+        raise ActivateError(
+            f"cannot create the environment's folders: {problem}; nor {again}",
+            hint="make the project's .flox folder writable, or set XDG_CACHE_HOME to a writable folder",
+        )
+    warn(f"{problem}; using {fallback} for the environment's run and cache folders")
+    return fallback
+
+
+def _make_dirs(ident: planner.Identity) -> str | None:
+    for d in (os.path.join(ident.prefix, "bin"), ident.cache):
+        try:
+            os.makedirs(d, exist_ok=True)
+        except OSError as e:
+            return f"cannot create {d} ({e.strerror})"
+    return None
+
+
+def _valid_record(record: dict[str, object]) -> bool:
+    """True for a record this version wrote (anything else is treated as damaged)."""
+    if record.get("v") != 1 or not isinstance(record.get("base", ""), str):
+        return False
+    try:
+        decode_ops(record["hook"])
+    except (KeyError, TypeError, IndexError, ValueError):
+        return False
+    return True
 
 
 def _say_waiting(name: str, pid: int) -> None:
@@ -155,12 +192,18 @@ def decode_ops(data: object) -> list[Op]:
     """Inverse of `encode_ops`."""
     ops: list[Op] = []
     for item in data:  # type: ignore[attr-defined]
-        if item[0] == "set":
-            ops.append(SetVar(item[1], item[2]))
-        elif item[0] == "unset":
-            ops.append(UnsetVar(item[1]))
-        elif item[0] == "path":
-            ops.append(PathEdit(item[1], tuple(item[2]), tuple(item[3]), tuple(item[4])))
+        kind, name = item[0], item[1]
+        if not isinstance(name, str):
+            raise TypeError(name)
+        if kind == "set" and isinstance(item[2], str):
+            ops.append(SetVar(name, item[2]))
+        elif kind == "unset":
+            ops.append(UnsetVar(name))
+        elif kind == "path":
+            front, back, removed = (tuple(str(e) for e in item[i]) for i in (2, 3, 4))
+            ops.append(PathEdit(name, front, back, removed))
+        else:
+            raise ValueError(kind)
     return ops
 
 

@@ -30,7 +30,9 @@ def run(manifest: Manifest, env: Mapping[str, str], workdir: str) -> list[Op]:
     # Reached only when the hook runs to its end (not `return`, `exit`, `exec`).
     write_atomic(hook_file, (manifest.hook + _END_MARKER).encode("utf-8", "surrogateescape"))
     for name in ("before", "after", "outcome"):
-        remove(os.path.join(workdir, name))
+        # Created 0600 here: they hold every exported value (secrets too), and
+        # bash would create them with the user's umask.
+        write_atomic(os.path.join(workdir, name), b"")
     bash = bundled.bash_program(env)
     argv = [bash, os.path.join(bundled.shell_dir(), "activate.bash"), hook_file, workdir]
     import _signal  # type: ignore[import-not-found]  # `signal` imports enum: +5 ms
@@ -38,11 +40,16 @@ def run(manifest: Manifest, env: Mapping[str, str], workdir: str) -> list[Op]:
     # Ctrl-C reaches the hook (same process group); activate waits and reports it.
     previous = _signal.signal(_signal.SIGINT, _signal.SIG_IGN)
     try:
-        pid = os.posix_spawn(bash, argv, dict(env), file_actions=[(os.POSIX_SPAWN_DUP2, 2, 1)])
+        # An ignored signal stays ignored in a child: Python ignores SIGPIPE and
+        # SIGXFSZ, and activate ignores SIGINT while it waits. The hook gets them back.
+        defaults = (_signal.SIGINT, _signal.SIGPIPE, _signal.SIGXFSZ)
+        pid = os.posix_spawn(
+            bash, argv, dict(env), file_actions=[(os.POSIX_SPAWN_DUP2, 2, 1)], setsigdef=defaults
+        )
         _, status = os.waitpid(pid, 0)
     finally:
         _signal.signal(_signal.SIGINT, previous)
-    outcome = read_file(os.path.join(workdir, "outcome"))
+    outcome = read_file(os.path.join(workdir, "outcome")) or None  # empty: the hook exec'd
     try:
         _check(manifest, status, outcome)
     except ActivateError as e:

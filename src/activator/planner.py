@@ -23,16 +23,17 @@ class Identity:
     project: str  # FLOX_ENV_PROJECT
     name: str
     mode: str
+    base: str = ""  # where run/ and cache/ are: dotflox, unless it is read-only
 
     @property
     def prefix(self) -> str:
         """FLOX_ENV: `.flox/run/<system>.<name>.<mode>`."""
-        return os.path.join(self.dotflox, "run", f"{system()}.{self.name}.{self.mode}")
+        return os.path.join(self.base or self.dotflox, "run", f"{system()}.{self.name}.{self.mode}")
 
     @property
     def cache(self) -> str:
-        """FLOX_ENV_CACHE."""
-        return os.path.join(self.dotflox, "cache")
+        """FLOX_ENV_CACHE: `.flox/cache`."""
+        return os.path.join(self.base or self.dotflox, "cache")
 
 
 def system() -> str:

@@ -44,8 +44,9 @@ def decode(raw: bytes) -> dict[str, object] | None:
 class ActivationDir:
     """The registry directory of one environment identity."""
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, valid: Callable[[dict[str, object]], bool] = bool) -> None:
         self.path = path
+        self.valid = valid  # tells a record of the right shape from a damaged one
         self.record_path = os.path.join(path, "record")
         self.starting_path = os.path.join(path, "starting")
         self.holders_path = os.path.join(path, "holders")
@@ -56,7 +57,7 @@ class ActivationDir:
         if raw is None:
             return None
         record = decode(raw)
-        if record is None:
+        if record is None or not self.valid(record):
             warn(f"ignoring a damaged activation record ({self.record_path}); starting afresh")
             remove(self.record_path)
             return None

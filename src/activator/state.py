@@ -56,7 +56,7 @@ def ensure_private_dir(path: str) -> None:
     """Create `path` (0700) if needed and check that only this user can use it."""
     try:
         st = os.lstat(path)
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):
         try:
             makedirs_private(path)
         except OSError as e:
