@@ -7,11 +7,8 @@ json, rich nor psutil (on Linux).
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import sys
-from collections.abc import Sequence
-from dataclasses import dataclass
 
 from . import __version__, locate, planner, procs, registry
 from . import plan as planmod
@@ -20,32 +17,61 @@ from .manifest import Manifest
 from .plan import Op, PathEdit, SetVar, UnsetVar
 from .registry import ActivationDir
 from .state import cache_home, digest, makedirs_private, read_file, state_root, write_atomic
+from .values import Value
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 
-@dataclass(frozen=True)
-class Request:
+class Request(Value):
     """What the user asked for on the command line."""
 
-    action: str  # "shell" (interactive subshell), "print", "command" (--) or "code" (-c)
-    directory: str | None = None
-    file: str | None = None
-    mode: str | None = None
-    shell: str | None = None
-    argv: tuple[str, ...] = ()  # for "command"
-    code: str | None = None  # for "code"
+    __slots__ = ("action", "directory", "file", "mode", "shell", "argv", "code")
+
+    def __init__(
+        self,
+        action: str,
+        directory: str | None = None,
+        file: str | None = None,
+        mode: str | None = None,
+        shell: str | None = None,
+        argv: tuple[str, ...] = (),
+        code: str | None = None,
+    ) -> None:
+        self.action = (
+            action  # "shell" (interactive subshell), "print", "command" (--) or "code" (-c)
+        )
+        self.directory = directory
+        self.file = file
+        self.mode = mode
+        self.shell = shell
+        self.argv = argv  # for "command"
+        self.code = code  # for "code"
 
 
-@dataclass(frozen=True)
-class Activation:
+class Activation(Value):
     """Everything a way of activating needs to hand over."""
 
-    environ: dict[str, str]  # the environment activate started with
-    plan: list[Op]
-    final: dict[str, str]  # the environment after the plan
-    root: str  # the private state directory
-    group_dir: str
-    manifest_key: str
-    manifest: Manifest
+    __slots__ = ("environ", "plan", "final", "root", "group_dir", "manifest_key", "manifest")
+
+    def __init__(
+        self,
+        environ: dict[str, str],
+        plan: list[Op],
+        final: dict[str, str],
+        root: str,
+        group_dir: str,
+        manifest_key: str,
+        manifest: Manifest,
+    ) -> None:
+        self.environ = environ  # the environment activate started with
+        self.plan = plan
+        self.final = final  # the environment after the plan
+        self.root = root  # the private state directory
+        self.group_dir = group_dir
+        self.manifest_key = manifest_key
+        self.manifest = manifest
 
 
 def prepare(req: Request) -> Activation:
@@ -73,7 +99,7 @@ def prepare(req: Request) -> Activation:
             raise
     else:
         adir.add_holder(holder)
-    ident = dataclasses.replace(ident, base=str(record.get("base") or ""))
+    ident = ident.replace(base=str(record.get("base") or ""))
     ops = planner.build(manifest, ident, environ, decode_ops(record["hook"]))
     final = planmod.apply(environ, ops)
     return Activation(environ, ops, final, root, group_dir, key, manifest)
@@ -111,7 +137,7 @@ def _start(
     system = planner.system()
     if manifest.systems is not None and system not in manifest.systems:
         warn(f"[options] systems does not list {system}; activating anyway")
-    ident = dataclasses.replace(ident, base=_writable_base(ident))
+    ident = ident.replace(base=_writable_base(ident))
     hook_ops: list[Op] = []
     if manifest.hook is not None and manifest.hook.strip():
         from . import hook
@@ -140,7 +166,7 @@ def _writable_base(ident: planner.Identity) -> str:
     fallback = os.path.join(
         cache_home(), "activate", "projects", f"{ident.name}-{digest(ident.dotflox.encode())[:12]}"
     )
-    moved = dataclasses.replace(ident, base=fallback)
+    moved = ident.replace(base=fallback)
     again = _make_dirs(moved)
     if again is not None:
         raise ActivateError(

@@ -8,23 +8,28 @@ parent process, found with shellingham), `$SHELL`, then bash. `sh`, `dash`
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
-from dataclasses import dataclass
 
 from .bundled import which
 from .errors import EXIT_USAGE, ActivateError
+from .values import Value
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Mapping
 
 KINDS = ("bash", "zsh", "fish", "tcsh")
 _FAMILY = {"sh": "bash", "dash": "bash", "ash": "bash", "ksh": "bash", "csh": "tcsh"}
 
 
-@dataclass(frozen=True)
-class ShellChoice:
+class ShellChoice(Value):
     """A shell kind (bash, zsh, fish, tcsh) and, where known, its program."""
 
-    kind: str
-    program: str | None  # a path or a name to find on PATH; None = the kind's own name
-    origin: str  # where the choice came from, for messages
+    __slots__ = ("kind", "program", "origin")
+
+    def __init__(self, kind: str, program: str | None, origin: str) -> None:
+        self.kind = kind
+        self.program = program  # a path or a name to find on PATH; None = the kind's own name
+        self.origin = origin  # where the choice came from, for messages
 
 
 def kind_of(name: str) -> str | None:

@@ -10,13 +10,16 @@ them onto another shell never copies this shell's whole PATH.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
 
 from . import bundled, plan
 from .errors import EXIT_HOOK_ENDED_EARLY, EXIT_INTERRUPTED, ActivateError
 from .manifest import Manifest
 from .plan import Op
 from .state import read_file, remove, write_atomic
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Mapping
 
 # Variables bash itself sets or changes; never part of what a hook did.
 _IGNORED = frozenset({"_", "PWD", "OLDPWD", "SHLVL", "SHELLOPTS", "BASHOPTS"})

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import NoReturn
 
 from . import bundled, detect, render
 from .activation import Activation, profile_files, reserve_private_file, write_fd
 from .errors import EXIT_NOT_EXECUTABLE, EXIT_NOT_FOUND, ActivateError
 from .plan import Op, Prompt, Source, diff
 from .shells import SHELLS
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import NoReturn
 
 
 def run_command(act: Activation, argv: tuple[str, ...]) -> NoReturn:

@@ -4,22 +4,39 @@ current folder (like git), in `-d DIR`, or a bare manifest given with `-f`."""
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 
 from .errors import EXIT_USAGE, ActivateError
 from .state import cache_home, digest, read_file
+from .values import Value
 
 
-@dataclass(frozen=True)
-class Location:
+class Location(Value):
     """Where an environment's files are."""
 
-    manifest_path: str
-    dotflox: str  # the project's .flox; for a bare file, a private stand-in
-    project: str  # FLOX_ENV_PROJECT
-    default_name: str  # the name when .flox/env.json gives none
-    manifest_bytes: bytes
-    env_json: bytes  # raw .flox/env.json (b"" if none): part of the identity
+    __slots__ = (
+        "manifest_path",
+        "dotflox",
+        "project",
+        "default_name",
+        "manifest_bytes",
+        "env_json",
+    )
+
+    def __init__(
+        self,
+        manifest_path: str,
+        dotflox: str,
+        project: str,
+        default_name: str,
+        manifest_bytes: bytes,
+        env_json: bytes,
+    ) -> None:
+        self.manifest_path = manifest_path
+        self.dotflox = dotflox  # the project's .flox; for a bare file, a private stand-in
+        self.project = project  # FLOX_ENV_PROJECT
+        self.default_name = default_name  # the name when .flox/env.json gives none
+        self.manifest_bytes = manifest_bytes
+        self.env_json = env_json  # raw .flox/env.json (b"" if none): part of the identity
 
 
 def find(directory: str | None, file: str | None, cwd: str) -> Location:

@@ -7,14 +7,16 @@ cached in the activation record and read back without tomllib.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
-
 from . import varrefs
 from .errors import EXIT_MANIFEST, ActivateError
+from .values import Value
 
-# Builds the error for a bad key: (summary, dotted key, hint).
-_Fail = Callable[[str, tuple[str, ...], str], ActivateError]
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    # Builds the error for a bad key: (summary, dotted key, hint).
+    _Fail = Callable[[str, tuple[str, ...], str], ActivateError]
 
 PROFILE_SHELLS = ("common", "bash", "zsh", "fish", "tcsh")
 MODES = ("dev", "run")
@@ -37,19 +39,42 @@ KNOWN_TOP_LEVEL = (
 )
 
 
-@dataclass
-class Manifest:
+class Manifest(Value):
     """The validated parts of a manifest that activation uses."""
 
-    path: str
-    vars: dict[str, list[varrefs.Part]] = field(default_factory=dict)
-    var_order: list[str] = field(default_factory=list)
-    hook: str | None = None
-    hook_line: int | None = None  # manifest line of the hook's first line
-    profile: dict[str, str] = field(default_factory=dict)
-    mode: str | None = None
-    systems: list[str] | None = None
-    unsupported: list[str] = field(default_factory=list)
+    __slots__ = (
+        "path",
+        "vars",
+        "var_order",
+        "hook",
+        "hook_line",
+        "profile",
+        "mode",
+        "systems",
+        "unsupported",
+    )
+
+    def __init__(
+        self,
+        path: str,
+        vars: dict[str, list[varrefs.Part]] | None = None,
+        var_order: list[str] | None = None,
+        hook: str | None = None,
+        hook_line: int | None = None,
+        profile: dict[str, str] | None = None,
+        mode: str | None = None,
+        systems: list[str] | None = None,
+        unsupported: list[str] | None = None,
+    ) -> None:
+        self.path = path
+        self.vars = vars if vars is not None else {}
+        self.var_order = var_order if var_order is not None else []
+        self.hook = hook
+        self.hook_line = hook_line  # manifest line of the hook's first line
+        self.profile = profile if profile is not None else {}
+        self.mode = mode
+        self.systems = systems
+        self.unsupported = unsupported if unsupported is not None else []
 
     def to_record(self) -> dict[str, object]:
         """Plain data for the activation record (marshal-able)."""

@@ -7,51 +7,71 @@ each shell module renders the same operations as its own code.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from .values import Value
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping
 
 
-@dataclass(frozen=True)
-class SetVar:
+class SetVar(Value):
     """Export `name` with exactly `value`."""
 
-    name: str
-    value: str
+    __slots__ = ("name", "value")
+
+    def __init__(self, name: str, value: str) -> None:
+        self.name = name
+        self.value = value
 
 
-@dataclass(frozen=True)
-class UnsetVar:
+class UnsetVar(Value):
     """Remove `name` from the environment."""
 
-    name: str
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        self.name = name
 
 
-@dataclass(frozen=True)
-class PathEdit:
+class PathEdit(Value):
     """Edit a colon-separated list: entries in `front`/`back` are moved (never
     duplicated) to the front/back, entries in `remove` are dropped. When the
     variable is unset or empty, `default` (if given) is the list edited;
     `default=""` keeps a trailing `:` (system defaults, as for MANPATH)."""
 
-    name: str
-    front: tuple[str, ...] = ()
-    back: tuple[str, ...] = ()
-    remove: tuple[str, ...] = ()
-    default: str | None = None
+    __slots__ = ("name", "front", "back", "remove", "default")
+
+    def __init__(
+        self,
+        name: str,
+        front: tuple[str, ...] = (),
+        back: tuple[str, ...] = (),
+        remove: tuple[str, ...] = (),
+        default: str | None = None,
+    ) -> None:
+        self.name = name
+        self.front = front
+        self.back = back
+        self.remove = remove
+        self.default = default
 
 
-@dataclass(frozen=True)
-class Source:
+class Source(Value):
     """Source a file of shell code (the profile)."""
 
-    path: str
+    __slots__ = ("path",)
+
+    def __init__(self, path: str) -> None:
+        self.path = path
 
 
-@dataclass(frozen=True)
-class Prompt:
+class Prompt(Value):
     """Show `names` in the prompt of an interactive shell, once."""
 
-    names: str
+    __slots__ = ("names",)
+
+    def __init__(self, names: str) -> None:
+        self.names = names
 
 
 Op = SetVar | UnsetVar | PathEdit | Source | Prompt

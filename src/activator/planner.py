@@ -7,23 +7,29 @@ then the mode's path lists; the hook's recorded changes come last.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 
 from . import plan, varrefs
-from .manifest import Manifest
 from .plan import Op, PathEdit, SetVar
+from .values import Value
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+
+    from .manifest import Manifest
 
 
-@dataclass(frozen=True)
-class Identity:
+class Identity(Value):
     """Which environment is being activated, and how."""
 
-    dotflox: str  # the project's .flox (or a private stand-in for `-f FILE`)
-    project: str  # FLOX_ENV_PROJECT
-    name: str
-    mode: str
-    base: str = ""  # where run/ and cache/ are: dotflox, unless it is read-only
+    __slots__ = ("dotflox", "project", "name", "mode", "base")
+
+    def __init__(self, dotflox: str, project: str, name: str, mode: str, base: str = "") -> None:
+        self.dotflox = dotflox  # the project's .flox (or a private stand-in for `-f FILE`)
+        self.project = project  # FLOX_ENV_PROJECT
+        self.name = name
+        self.mode = mode
+        self.base = base  # where run/ and cache/ are: dotflox, unless it is read-only
 
     @property
     def prefix(self) -> str:

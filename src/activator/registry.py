@@ -16,11 +16,14 @@ from __future__ import annotations
 import marshal
 import os
 import time
-from collections.abc import Callable
 
 from . import procs
 from .errors import warn
 from .state import makedirs_private, read_file, remove, write_atomic
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 _MAGIC = b"activate-record-1\n"
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-
 from .plan import Op, PathEdit, Prompt, SetVar, Source, UnsetVar
-from .shells import Shell
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+
+    from .shells import Shell
 
 
 def ops(shell: Shell, operations: Sequence[Op]) -> str:

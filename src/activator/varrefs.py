@@ -14,7 +14,10 @@ references; resolution joins them against already-known values. The rules:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping, Sequence
+
 
 # A parsed value: literal strings and references, references as ("$", name).
 Part = str | tuple[str, str]

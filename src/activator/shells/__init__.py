@@ -6,61 +6,63 @@ reads the environment or prints.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Protocol
-
-from ..plan import PathEdit
 from . import bash, fish, tcsh, zsh
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # the protocol is for the type checker; typing costs ms at run time
+    from collections.abc import Mapping
+    from typing import Protocol
 
-class Shell(Protocol):
-    """What activate needs from a shell."""
+    from ..plan import PathEdit
 
-    NAME: str
-    EXT: str  # file extension for generated code
-    HELPERS: str  # functions `path_edit` code calls, defined before it
-    HELPERS_CLEANUP: str  # removes them again
+    class Shell(Protocol):
+        """What activate needs from a shell."""
 
-    def quote(self, value: str) -> str:
-        """`value` as one word of this shell, taken literally."""
-        ...
+        NAME: str
+        EXT: str  # file extension for generated code
+        HELPERS: str  # functions `path_edit` code calls, defined before it
+        HELPERS_CLEANUP: str  # removes them again
 
-    def set_var(self, name: str, value: str) -> str:
-        """Code exporting `name` with exactly `value`."""
-        ...
+        def quote(self, value: str) -> str:
+            """`value` as one word of this shell, taken literally."""
+            ...
 
-    def unset_var(self, name: str) -> str:
-        """Code removing `name` from the environment."""
-        ...
+        def set_var(self, name: str, value: str) -> str:
+            """Code exporting `name` with exactly `value`."""
+            ...
 
-    def path_edit(self, edit: PathEdit) -> str:
-        """Code applying `edit` to PATH as it is when the code runs."""
-        ...
+        def unset_var(self, name: str) -> str:
+            """Code removing `name` from the environment."""
+            ...
 
-    def source(self, path: str) -> str:
-        """Code sourcing the file at `path`."""
-        ...
+        def path_edit(self, edit: PathEdit) -> str:
+            """Code applying `edit` to PATH as it is when the code runs."""
+            ...
 
-    def remove_file(self, path: str) -> str:
-        """Code deleting the file at `path` (the generated file itself)."""
-        ...
+        def source(self, path: str) -> str:
+            """Code sourcing the file at `path`."""
+            ...
 
-    def prompt(self, names: str) -> str:
-        """Code showing `names` before the prompt, once, in interactive shells."""
-        ...
+        def remove_file(self, path: str) -> str:
+            """Code deleting the file at `path` (the generated file itself)."""
+            ...
 
-    def startup(
-        self,
-        program: str,
-        launch: str,
-        command: str | None,
-        environ: Mapping[str, str],
-        bundled: str,
-    ) -> tuple[list[str], dict[str, str | None]]:
-        """argv, and environment changes (None = unset), that start this shell
-        so it reads the user's rc files, then sources `launch`; with `command`,
-        running it like `-c`."""
-        ...
+        def prompt(self, names: str) -> str:
+            """Code showing `names` before the prompt, once, in interactive shells."""
+            ...
+
+        def startup(
+            self,
+            program: str,
+            launch: str,
+            command: str | None,
+            environ: Mapping[str, str],
+            bundled: str,
+        ) -> tuple[list[str], dict[str, str | None]]:
+            """argv, and environment changes (None = unset), that start this shell
+            so it reads the user's rc files, then sources `launch`; with `command`,
+            running it like `-c`."""
+            ...
 
 
 SHELLS: dict[str, Shell] = {"bash": bash, "zsh": zsh, "fish": fish, "tcsh": tcsh}  # type: ignore[dict-item]

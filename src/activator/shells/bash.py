@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
 
 from .posix import (
     HELPERS,
@@ -15,6 +14,10 @@ from .posix import (
     source,
     unset_var,
 )
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Mapping
 
 NAME = "bash"
 EXT = "bash"

@@ -4,9 +4,12 @@ at a bundled .tcshrc that restores HOME and chains to the user's files."""
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
 
 from ..plan import PathEdit
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Mapping
 
 NAME = "tcsh"
 EXT = "tcsh"
