@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from conftest import ACTIVATE, Sandbox, shell_path
@@ -97,3 +99,31 @@ def test_flox_shell_naming_a_missing_program_is_a_clear_error(sandbox: Sandbox) 
     result = sandbox.run(["-c", "true"], env={"FLOX_SHELL": "/no/such/zsh"})
     assert result.returncode == 1
     assert "cannot start zsh (FLOX_SHELL=/no/such/zsh)" in result.stderr
+
+
+def test_dir_without_a_flox_folder_says_so(sandbox: Sandbox, tmp_path: Path) -> None:
+    result = sandbox.run(["-d", str(tmp_path), "--", "true"])
+    assert result.returncode == 2
+    assert f"no .flox/env/manifest.toml in {tmp_path}" in result.stderr
+
+
+def test_print_to_a_full_disk_is_a_plain_error(sandbox: Sandbox) -> None:
+    sandbox.write_manifest("version = 1\n")
+    result = sandbox.shell("bash", f"{ACTIVATE} --print --shell bash >/dev/full")
+    assert result.returncode == 1
+    assert "cannot write the activation code to stdout" in result.stderr
+    assert "internal error" not in result.stderr
+
+
+def test_shell_option_is_checked_even_with_a_command(sandbox: Sandbox) -> None:
+    sandbox.write_manifest("version = 1\n")
+    result = sandbox.run(["--shell", "pwsh", "--", "true"])
+    assert result.returncode == 2
+    assert "--shell=pwsh is not a shell activate supports" in result.stderr
+
+
+def test_a_missing_shell_is_found_before_the_hook_runs(sandbox: Sandbox) -> None:
+    sandbox.write_manifest('[hook]\non-activate = "touch \\"$FLOX_ENV_PROJECT/ran\\""\n')
+    result = sandbox.run(["-c", "true"], env={"FLOX_SHELL": "/opt/nowhere/zsh"})
+    assert result.returncode == 1
+    assert not (sandbox.project / "ran").exists()

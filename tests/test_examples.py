@@ -18,6 +18,7 @@ def test_each_example_activates_in_each_shell(sandbox: Sandbox, shell: str, mani
     result = sandbox.run(["-f", str(manifest), "--shell", shell, "-c", "echo ok"])
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[-1] == "ok"
+    assert "not valid" not in result.stderr  # every profile snippet is sourced
 
 
 def test_demo_function_greets(sandbox: Sandbox, shell: str) -> None:

@@ -316,3 +316,14 @@ def test_a_shell_profile_with_a_syntax_error_is_named_with_the_shells_message(
         "[profile] fish" in result.stderr
         and "line 1: Variables cannot be bracketed" in result.stderr
     )
+
+
+def test_a_vars_path_prepend_survives_rc_files_and_attach(sandbox: Sandbox, shell: str) -> None:
+    sandbox.write_manifest('version = 1\n[vars]\nPATH = "$FLOX_ENV_CACHE/bin:$PATH"\n')
+    # fish and tcsh read their (hostile, PATH-resetting) rc files even with -c.
+    result = sandbox.run(["--shell", shell, "-c", "printenv PATH"])
+    entries = result.stdout.strip().split(":")
+    assert entries[0].endswith("/bin") and entries[1].endswith("/.flox/cache/bin"), entries
+    assert len(entries) == len(set(entries))
+    if shell in ("fish", "tcsh"):
+        assert entries[2:] == ["/usr/bin", "/bin"]  # what the rc files left, kept

@@ -8,7 +8,6 @@ json, rich nor psutil (on Linux).
 from __future__ import annotations
 
 import os
-import sys
 
 from . import __version__, locate, planner, procs, registry
 from . import plan as planmod
@@ -16,7 +15,15 @@ from .errors import ActivateError, warn
 from .manifest import Manifest
 from .plan import Op, PathEdit, SetVar, UnsetVar
 from .registry import ActivationDir
-from .state import cache_home, digest, makedirs_private, read_file, state_root, write_atomic
+from .state import (
+    cache_home,
+    digest,
+    makedirs_private,
+    read_file,
+    state_root,
+    write_all,
+    write_atomic,
+)
 from .values import Value
 
 TYPE_CHECKING = False
@@ -257,14 +264,6 @@ def reserve_private_file(act: Activation, suffix: str) -> tuple[str, int]:
 def write_fd(fd: int, text: str) -> None:
     """Write all of `text` to `fd` and close it."""
     try:
-        data = memoryview(text.encode("utf-8", "surrogateescape"))
-        while data:
-            data = data[os.write(fd, data) :]
+        write_all(fd, text.encode("utf-8", "surrogateescape"))
     finally:
         os.close(fd)
-
-
-def stdout_write(text: str) -> None:
-    """Write code for `eval` to stdout, bytes exactly as the values were."""
-    sys.stdout.buffer.write(text.encode("utf-8", "surrogateescape"))
-    sys.stdout.flush()

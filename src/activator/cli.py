@@ -36,9 +36,11 @@ Options:
       --mode dev|run  dev: tools plus build paths (CPATH, PKG_CONFIG_PATH, ...);
                       run: tools only. Default: the manifest's
                       [options] activate.mode, else dev
-      --shell SHELL   bash, zsh, fish or tcsh (sh/dash get bash code, csh tcsh's)
+      --shell SHELL   bash, zsh, fish or tcsh, or a path to one (sh, dash, ash
+                      and ksh get bash code, csh gets tcsh's)
   -h, --help          show this help
       --version       show the version
+Options that take a value also accept --option=value.
 
 The shell is, in order: --shell, $FLOX_SHELL, the shell activate was started
 from, $SHELL, bash.
@@ -172,11 +174,18 @@ def main(args: list[str] | None = None) -> int:
 def _run(req: Request) -> int:
     from . import activation, detect, launch
 
-    choice = detect.choose(req.shell, os.environ) if req.action != "command" else None
+    choice = None
+    if req.action != "command" or req.shell is not None:
+        choice = detect.choose(req.shell, os.environ)
+    program = None
+    if req.action in ("shell", "code"):
+        assert choice is not None
+        program = detect.program(choice, os.environ.get("PATH"))  # before the hook runs
     act = activation.prepare(req)
     if req.action == "command":
         launch.run_command(act, req.argv)
     assert choice is not None
     if req.action == "print":
         return launch.print_code(act, choice)
-    launch.start_shell(act, choice, req.code)
+    assert program is not None
+    launch.start_shell(act, choice, program, req.code)

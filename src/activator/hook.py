@@ -89,6 +89,8 @@ def _syntax_error(bash: str, hook_file: str, env: Mapping[str, str]) -> tuple[in
 
 
 def _syntax_report(manifest: Manifest, hook_line: int, message: str) -> ActivateError:
+    # bash counts the lines activate appends; an error there is at the hook's end.
+    hook_line = min(hook_line, len((manifest.hook or "").splitlines()) or 1)
     line = manifest.hook_line + hook_line - 1 if manifest.hook_line and hook_line else None
     source = None
     if line is not None:

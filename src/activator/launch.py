@@ -10,6 +10,7 @@ from .activation import Activation, profile_files, reserve_private_file, write_f
 from .errors import EXIT_NOT_EXECUTABLE, EXIT_NOT_FOUND, ActivateError
 from .plan import Op, Prompt, Source, diff
 from .shells import SHELLS
+from .state import write_all
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -34,16 +35,22 @@ def print_code(act: Activation, choice: detect.ShellChoice) -> int:
         code = shell.source(path) + "\n"
     else:
         code = render.ops(shell, steps)
-    sys.stdout.buffer.write(code.encode("utf-8", "surrogateescape"))
-    sys.stdout.flush()
+    # Straight to fd 1: a failed write leaves nothing in Python's buffer to fail again at exit.
+    try:
+        write_all(1, code.encode("utf-8", "surrogateescape"))
+    except BrokenPipeError:
+        raise
+    except OSError as e:
+        raise ActivateError(f"cannot write the activation code to stdout: {e.strerror}") from None
     return 0
 
 
-def start_shell(act: Activation, choice: detect.ShellChoice, code: str | None) -> NoReturn:
-    """exec the user's shell: its rc files, then the activation again, the profile
-    and the prompt; with `code`, run it like `-c`."""
+def start_shell(
+    act: Activation, choice: detect.ShellChoice, program: str, code: str | None
+) -> NoReturn:
+    """exec the user's shell (`program`): its rc files, then the activation
+    again, the profile and the prompt; with `code`, run it like `-c`."""
     shell = SHELLS[choice.kind]
-    program = detect.program(choice, act.environ.get("PATH"))
     path, fd = reserve_private_file(act, shell.EXT)
     names = act.final.get("FLOX_PROMPT_ENVIRONMENTS", "")
     write_fd(

@@ -101,10 +101,13 @@ def _read_manifest(path: str, flag: str | None) -> bytes:
             return f.read()
     except FileNotFoundError:
         where = f"{flag}: " if flag else ""
+        dotflox = os.path.dirname(os.path.dirname(path))
         if flag == "-f":
             summary = f"{where}no such manifest file: {path}"
+        elif os.path.isdir(dotflox):
+            summary = f"{where}found {dotflox} but no env/manifest.toml in it"
         else:
-            summary = f"{where}found {os.path.dirname(os.path.dirname(path))} but no env/manifest.toml in it"
+            summary = f"{where}no .flox/env/manifest.toml in {os.path.dirname(dotflox)}"
         raise ActivateError(
             summary,
             hint="create one with a [vars] or [hook] section (see docs/manifest.md)",

@@ -114,7 +114,20 @@ def var_ops(manifest: Manifest, known: Mapping[str, str], environ: Mapping[str, 
             return environ.get(ref, "")
 
         resolved[name] = varrefs.expand(manifest.vars[name], lookup)
-    return [SetVar(name, resolved[name]) for name in manifest.vars]
+    return [
+        _var_op(name, resolved[name], known.get(name, environ.get(name))) for name in manifest.vars
+    ]
+
+
+def _var_op(name: str, value: str, before: str | None) -> Op:
+    """A path list set from its own old value (`PATH = "$FLOX_ENV_CACHE/bin:$PATH"`)
+    becomes an edit: replayed relative to a new shell's own value, like a hook's.
+    Only when the edit gives exactly `value` here; otherwise the literal value."""
+    if before and plan.is_path_list(name):
+        change = plan.path_change(name, before, value)
+        if plan.edit_path(before, change) == value:
+            return change
+    return SetVar(name, value)
 
 
 def build(
