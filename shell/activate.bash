@@ -14,13 +14,15 @@ shift 2
 __activate_fail=
 
 # Exported variables, NUL-separated: values may hold newlines. Immune to the
-# hook's IFS, set -u, set -x and to functions named like builtins.
+# hook's IFS, set -u, set -x and to functions named like builtins. No fork:
+# the names go through a file rather than $(...).
 __activate_dump() {
   { builtin set +x +e +u; } 2>/dev/null
-  local IFS=$' \t\n' __n
-  for __n in $(builtin compgen -e); do
-    if [[ -v $__n ]]; then builtin printf '%s=%s\0' "$__n" "${!__n}"; fi
-  done >|"$1"
+  local __n
+  builtin compgen -e >|"$__activate_out/names"
+  while IFS= builtin read -r __n; do
+    if [[ -n ${!__n+set} ]]; then builtin printf '%s=%s\0' "$__n" "${!__n}"; fi
+  done <"$__activate_out/names" >|"$1"
 }
 
 __activate_outcome() {

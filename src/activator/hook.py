@@ -32,7 +32,7 @@ def run(manifest: Manifest, env: Mapping[str, str], workdir: str) -> list[Op]:
     hook_file = os.path.join(workdir, "on-activate.bash")
     # Reached only when the hook runs to its end (not `return`, `exit`, `exec`).
     write_atomic(hook_file, (manifest.hook + _END_MARKER).encode("utf-8", "surrogateescape"))
-    for name in ("before", "after", "outcome"):
+    for name in ("before", "after", "outcome", "names"):
         # Created 0600 here: they hold every exported value (secrets too), and
         # bash would create them with the user's umask.
         write_atomic(os.path.join(workdir, name), b"")
@@ -63,7 +63,7 @@ def run(manifest: Manifest, env: Mapping[str, str], workdir: str) -> list[Op]:
         raise
     before = _read_dump(os.path.join(workdir, "before"))
     after = _read_dump(os.path.join(workdir, "after"))
-    for name in ("before", "after", "outcome", "on-activate.bash"):
+    for name in ("before", "after", "outcome", "names", "on-activate.bash"):
         remove(os.path.join(workdir, name))
     return changes(before, after)
 

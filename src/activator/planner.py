@@ -148,10 +148,8 @@ def active_environments(environ: Mapping[str, str]) -> list[dict[str, str]]:
     raw = environ.get("_FLOX_ACTIVE_ENVIRONMENTS")
     if not raw:
         return []
-    import json  # only when nested: the common path never parses JSON
-
     try:
-        data = json.loads(raw)
+        data = _json_loads(raw)
     except ValueError:
         return []
     if not isinstance(data, list):
@@ -163,6 +161,39 @@ def active_environments(environ: Mapping[str, str]) -> list[dict[str, str]]:
                 {k: v for k, v in entry.items() if isinstance(k, str) and isinstance(v, str)}
             )
     return out
+
+
+class _JSONContext:
+    """What CPython's C JSON scanner reads from a decoder."""
+
+    strict = True
+    object_hook = None
+    object_pairs_hook = None
+    parse_float = float
+    parse_int = int
+    parse_constant = float
+
+    def __init__(self) -> None:
+        self.memo: dict[str, str] = {}  # the scanner's own cache of keys
+
+
+def _json_loads(text: str) -> object:
+    """json.loads through the C scanner directly: importing json.decoder drags in
+    `re` and `enum`, a third of an attach, on every nested activation."""
+    try:
+        import _json
+
+        scan = _json.make_scanner(_JSONContext())  # type: ignore[arg-type]  # any object with these attributes
+        obj, end = scan(text.strip(), 0)
+        if end != len(text.strip()):
+            raise ValueError("extra data after JSON")
+        return obj
+    except (ImportError, AttributeError):  # another Python: the public way
+        import json
+
+        return json.loads(text)
+    except StopIteration:
+        raise ValueError("not JSON") from None
 
 
 def encode_active(entries: Sequence[Mapping[str, str]]) -> str:

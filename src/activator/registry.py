@@ -161,8 +161,6 @@ def collect_garbage(group_dir: str, current_key: str, launch_dir: str) -> None:
     of older manifests (no live holder or starter), their cached manifest and
     profile files, and launch files nobody sourced (older than an hour).
     Run when an activation starts, never when attaching."""
-    import shutil
-
     try:
         names = os.listdir(group_dir)
     except FileNotFoundError:
@@ -177,6 +175,8 @@ def collect_garbage(group_dir: str, current_key: str, launch_dir: str) -> None:
         if key == current_key or adir.live_holders() or adir._starter() is not None:
             in_use.add(key)
         else:
+            import shutil  # only here: it imports re
+
             shutil.rmtree(path, ignore_errors=True)
     for name in names:
         path = os.path.join(group_dir, name)

@@ -1,0 +1,332 @@
+"""Benchmark activate against its peers, side by side, in one run.
+
+    python3 benchmarks/run.py [--runs N] [--json FILE] [--quick]
+
+Each case runs a few times to warm up, then `--runs` times; the table shows
+the median wall time, its ratio to `direnv exec DIR true` and to
+`python3 -c pass` (the interpreter activate itself runs on), and the peak
+memory (max RSS) of the measured process where that is activate. Peers that
+are not installed are left out (the table says so). Everything runs in a
+throw-away HOME and state directory, so nothing of the user's is touched.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass
+class Case:
+    """One measured command."""
+
+    name: str
+    argv: list[str]
+    env: dict[str, str]
+    cwd: Path
+    group: str
+    seconds: list[float] = field(default_factory=list)
+    max_rss_kib: int = 0
+
+    @property
+    def median_ms(self) -> float:
+        return statistics.median(self.seconds) * 1000
+
+
+def find_activate() -> str:
+    explicit = os.environ.get("ACTIVATE_BIN")
+    if explicit:
+        return explicit
+    for candidate in (
+        Path(__file__).resolve().parent.parent / ".ci" / "venv" / "bin" / "activate",
+        Path(shutil.which("activate") or "/nonexistent"),
+    ):
+        if candidate.exists() and os.access(candidate, os.X_OK):
+            return str(candidate)
+    sys.exit("benchmarks: the activate command is not installed (run ./install.sh or .ci/run)")
+
+
+def interpreter_of(script: str) -> str:
+    """The Python a console script runs on (from its shebang)."""
+    with open(script, "rb") as f:
+        first = f.readline().decode().strip()
+    return first[2:].split()[0] if first.startswith("#!") else sys.executable
+
+
+def run_once(case: Case) -> tuple[float, int]:
+    """Wall time and max RSS (KiB) of one run."""
+    with tempfile.TemporaryFile() as err:  # a file, not a pipe: a chatty hook cannot block
+        start = time.perf_counter()
+        proc = subprocess.Popen(
+            case.argv,
+            cwd=case.cwd,
+            env=case.env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=err,
+        )
+        _, status, usage = os.wait4(proc.pid, 0)
+        elapsed = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        if proc.returncode != 0:
+            err.seek(0)
+            message = err.read().decode(errors="replace")[-2000:]
+            raise SystemExit(
+                f"benchmarks: {case.name} failed ({proc.returncode}): {' '.join(case.argv)}\n{message}"
+            )
+    return elapsed, usage.ru_maxrss
+
+
+def measure(case: Case, runs: int, warmup: int) -> None:
+    for _ in range(warmup):
+        run_once(case)
+    for _ in range(runs):
+        seconds, rss = run_once(case)
+        case.seconds.append(seconds)
+        case.max_rss_kib = max(case.max_rss_kib, rss)
+
+
+class Bench:
+    """The sandbox and the cases."""
+
+    def __init__(self, root: Path, activate: str, quick: bool) -> None:
+        self.root = root
+        self.activate = activate
+        self.quick = quick
+        self.home = root / "home"
+        self.home.mkdir()
+        runtime = root / "runtime"
+        runtime.mkdir(mode=0o700)
+        self.env = {
+            "HOME": str(self.home),
+            "PATH": f"{Path(activate).parent}:/usr/local/bin:/usr/bin:/bin",
+            "LANG": "C.UTF-8",
+            "XDG_RUNTIME_DIR": str(runtime),
+            "XDG_CACHE_HOME": str(root / "cache"),
+            "XDG_CONFIG_HOME": str(root / "config"),
+            "XDG_DATA_HOME": str(root / "data"),
+            "SHELL": "/bin/bash",
+            "TERM": "dumb",
+        }
+        self.cases: list[Case] = []
+        self.holders: list[subprocess.Popen[bytes]] = []
+        self.missing: list[str] = []
+
+    def project(self, name: str, manifest: str, envrc: str | None = None) -> Path:
+        path = self.root / name
+        (path / ".flox" / "env").mkdir(parents=True)
+        (path / ".flox" / "env" / "manifest.toml").write_text(manifest)
+        if envrc is not None:
+            (path / ".envrc").write_text(envrc)
+        return path
+
+    def hold(self, project: Path, env: dict[str, str] | None = None) -> None:
+        """Keep an activation of `project` alive, so later ones attach."""
+        proc = subprocess.Popen(
+            [self.activate, "--", "sleep", "3600"],
+            cwd=project,
+            env=env or self.env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        self.holders.append(proc)
+        time.sleep(0.3)
+        subprocess.run([self.activate, "--", "true"], cwd=project, env=env or self.env, check=True)
+
+    def add(
+        self, group: str, name: str, argv: list[str], cwd: Path, env: dict[str, str] | None = None
+    ) -> None:
+        self.cases.append(Case(name, argv, env or self.env, cwd, group))
+
+    def close(self) -> None:
+        for proc in self.holders:
+            proc.kill()
+            proc.wait()
+
+
+TRIVIAL = 'version = 1\n[vars]\nGREETING = "hello"\nDATA = "$FLOX_ENV_CACHE/data"\n'
+TRIVIAL_HOOK = TRIVIAL + "[hook]\non-activate = '''\nexport STARTED=1\n'''\n"
+ENVRC = 'export GREETING=hello\nexport DATA="$PWD/.direnv/data"\nexport STARTED=1\nPATH_add bin\n'
+
+
+def build(bench: Bench) -> None:
+    a = bench.activate
+    python = interpreter_of(a)
+    attach = bench.project("attach", TRIVIAL_HOOK, ENVRC)
+    start_hook = bench.project("start-hook", TRIVIAL_HOOK)
+    start_plain = bench.project("start-nohook", TRIVIAL)
+    bench.hold(attach)
+
+    bench.add("activate", "activate -- true (attach)", [a, "--", "true"], attach)
+    bench.add("activate", "activate -- true (start, trivial hook)", [a, "--", "true"], start_hook)
+    bench.add("activate", "activate -- true (start, no hook)", [a, "--", "true"], start_plain)
+    evaluated = 'eval "$(' + a + ' --print --shell bash)"'
+    bench.add("activate", "eval activate --print, bash (attach)", ["bash", "-c", evaluated], attach)
+    bench.add(
+        "activate", "eval activate --print, bash (start)", ["bash", "-c", evaluated], start_hook
+    )
+    for shell in ("bash", "zsh", "fish", "tcsh"):
+        if shutil.which(shell):
+            bench.add(
+                "activate",
+                f"activate --shell {shell} -c true (attach)",
+                [a, "--shell", shell, "-c", "true"],
+                attach,
+            )
+        else:
+            bench.missing.append(shell)
+
+    if shutil.which("direnv"):
+        subprocess.run(
+            ["direnv", "allow", str(attach)], env=bench.env, check=True, capture_output=True
+        )
+        bench.add("peers", "direnv exec DIR true", ["direnv", "exec", str(attach), "true"], attach)
+        direnv_env = {**bench.env, "DIRENV_LOG_FORMAT": ""}
+        bench.add(
+            "peers",
+            "eval direnv export bash, bash",
+            ["bash", "-c", 'eval "$(direnv export bash)"'],
+            attach,
+            direnv_env,
+        )
+    else:
+        bench.missing.append("direnv")
+    mise = shutil.which("mise")
+    if mise:
+        (attach / "mise.toml").write_text(
+            '[env]\nGREETING = "hello"\nSTARTED = "1"\n_.path = ["bin"]\n'
+        )
+        subprocess.run(
+            [mise, "trust", str(attach / "mise.toml")],
+            cwd=attach,
+            env=bench.env,
+            capture_output=True,
+        )
+        bench.add("peers", "mise exec -- true", [mise, "exec", "--", "true"], attach)
+        bench.add(
+            "peers",
+            "eval mise env -s bash, bash",
+            ["bash", "-c", f'eval "$({mise} env -s bash)"'],
+            attach,
+        )
+    else:
+        bench.missing.append("mise")
+    venv = bench.root / "venv"
+    subprocess.run([python, "-m", "venv", "--without-pip", str(venv)], check=True)
+    bench.add(
+        "peers",
+        "source a venv's bin/activate, bash",
+        ["bash", "-c", f". {venv}/bin/activate"],
+        attach,
+    )
+    bench.add("floor", "python3 -c pass", [python, "-c", "pass"], attach)
+    bench.add("floor", "python3 -I -S -c pass", [python, "-I", "-S", "-c", "pass"], attach)
+    bench.add("floor", "bash -c true", ["bash", "-c", "true"], attach)
+
+    for count in (10, 100, 1000):
+        lines = "".join(f'V{i} = "value {i} $FLOX_ENV_CACHE"\n' for i in range(count))
+        p = bench.project(f"vars-{count}", f"version = 1\n[vars]\n{lines}")
+        bench.hold(p)
+        bench.add("scale", f"{count} [vars], attach", [a, "--", "true"], p)
+    for depth in (1, 5, 20):
+        env = dict(bench.env)
+        for level in range(depth):
+            p = bench.project(f"nest-{depth}-{level}", TRIVIAL)
+            bench.hold(p, env)
+            if level < depth - 1:
+                dump = subprocess.run(
+                    [a, "--", python, "-c", "import json,os; print(json.dumps(dict(os.environ)))"],
+                    cwd=p,
+                    env=env,
+                    check=True,
+                    capture_output=True,
+                    text=True,
+                )
+                env = json.loads(dump.stdout)
+        bench.add("scale", f"{depth} nested environments, attach", [a, "--", "true"], p, env)
+    big = bench.project(
+        "hook-100k",
+        "version = 1\n[hook]\non-activate = '''\nhead -c 102400 /dev/zero | tr '\\\\0' x\n'''\n",
+    )
+    bench.add("scale", "100 KB hook output, start", [a, "--", "true"], big)
+
+
+def report(bench: Bench, as_json: Path | None) -> None:
+    by_name = {c.name: c for c in bench.cases}
+    direnv = by_name.get("direnv exec DIR true")
+    floor = by_name["python3 -c pass"]
+    rows = []
+    for c in bench.cases:
+        rows.append(
+            {
+                "group": c.group,
+                "case": c.name,
+                "median_ms": round(c.median_ms, 2),
+                "min_ms": round(min(c.seconds) * 1000, 2),
+                "vs_direnv_exec": round(c.median_ms / direnv.median_ms, 2) if direnv else None,
+                "vs_python": round(c.median_ms / floor.median_ms, 2),
+                "max_rss_mib": round(c.max_rss_kib / 1024, 1)
+                if c.argv[0] == bench.activate
+                else None,
+                "runs": len(c.seconds),
+            }
+        )
+    machine = f"{platform.node()}: {platform.machine()}, {os.cpu_count()} cores, {platform.system()} {platform.release()}"
+    print(f"machine: {machine}")
+    print(
+        f"activate: {bench.activate} (Python {platform.python_version()} at {interpreter_of(bench.activate)})"
+    )
+    if bench.missing:
+        print(f"not installed, left out: {', '.join(bench.missing)}")
+    print()
+    print(
+        f"| {'case':<44} | {'median ms':>9} | {'x direnv exec':>13} | {'x python3 -c pass':>17} | {'max RSS MiB':>11} |"
+    )
+    print(f"|{'-' * 46}|{'-' * 11}|{'-' * 15}|{'-' * 19}|{'-' * 13}|")
+    for r in rows:
+        vs_d = f"{r['vs_direnv_exec']:.2f}" if r["vs_direnv_exec"] is not None else "-"
+        rss = f"{r['max_rss_mib']:.1f}" if r["max_rss_mib"] is not None else ""
+        print(
+            f"| {r['case']:<44} | {r['median_ms']:>9.1f} | {vs_d:>13} | {r['vs_python']:>17.2f} | {rss:>11} |"
+        )
+    if as_json:
+        as_json.write_text(
+            json.dumps({"machine": machine, "missing": bench.missing, "cases": rows}, indent=2)
+            + "\n"
+        )
+        print(f"\nwritten: {as_json}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=30, help="measured runs per case (default 30)")
+    parser.add_argument("--warmup", type=int, default=3, help="unmeasured runs first (default 3)")
+    parser.add_argument("--json", type=Path, help="also write the results as JSON")
+    parser.add_argument("--quick", action="store_true", help="5 runs per case (a smoke test)")
+    args = parser.parse_args()
+    runs = 5 if args.quick else args.runs
+    with tempfile.TemporaryDirectory(prefix="activate-bench-") as tmp:
+        bench = Bench(Path(tmp), find_activate(), args.quick)
+        try:
+            build(bench)
+            for case in bench.cases:
+                measure(case, runs, 1 if args.quick else args.warmup)
+                print(f"  {case.name}: {case.median_ms:.1f} ms", file=sys.stderr)
+        finally:
+            bench.close()
+        report(bench, args.json)
+
+
+if __name__ == "__main__":
+    main()
