@@ -63,10 +63,7 @@ def test_the_failing_command_is_named_with_its_manifest_line(sandbox: Sandbox) -
     result = sandbox.run(["--", "true"])
     assert result.returncode == 127
     # The hook starts on manifest line 6 (after version, [vars], BEFORE, [hook], on-activate).
-    assert (
-        "last failing command: nonexistent-tool --flag (hook line 3, manifest line 8)"
-        in result.stderr
-    )
+    assert "last failing command: nonexistent-tool --flag (manifest line 8)" in result.stderr
     assert "never" not in result.stderr
 
 
@@ -128,3 +125,18 @@ def test_hooks_see_the_flox_variables_and_can_use_the_cache(sandbox: Sandbox) ->
     assert cache == str(sandbox.project.resolve() / ".flox" / "cache")
     assert dirs == prefix
     assert project == str(sandbox.project.resolve())
+
+
+def test_bashs_own_messages_give_manifest_line_numbers(sandbox: Sandbox) -> None:
+    sandbox.write_manifest(hook_manifest("set -u\necho $UNSET_ANYWHERE\necho never"))
+    result = sandbox.run(["--", "true"])
+    assert result.returncode == 1
+    assert "manifest.toml: line 7: UNSET_ANYWHERE: unbound variable" in result.stderr
+    assert "bash's message above names the line" in result.stderr
+
+
+def test_an_older_manifests_hook_is_named_by_its_key(sandbox: Sandbox) -> None:
+    sandbox.write_manifest("version = 1\n[hook]\nscript = '''\nexit 5\n'''\n")
+    result = sandbox.run(["--", "true"])
+    assert result.returncode == 5
+    assert "the hook ([hook] script)" in result.stderr

@@ -346,3 +346,16 @@ def test_in_place(sandbox: Sandbox, shell: str, terminals: list[Terminal]) -> No
     check_profile(t, shell)
     assert t.prompt == "(A) "
     assert runs(counter) == 1
+
+
+def test_tcsh_prompt_survives_a_profile_that_fails_when_run(sandbox: Sandbox) -> None:
+    """tcsh stops reading a sourced file at its first error; `tcsh -n` accepts
+    this bash-style common profile, which then fails when run."""
+    sandbox.write_manifest(
+        manifest({"V": "v"}, profile={"common": 'if [[ "$UNSET_IN_TCSH" == x ]]; then echo; fi'}),
+        name="A",
+    )
+    term = Terminal("tcsh", sandbox, {})
+    term.send(ACTIVATE)
+    term.run("true")
+    assert term.prompt == "(A) "

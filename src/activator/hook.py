@@ -29,9 +29,14 @@ _END_MARKER = "\n__activate_end=1\n"
 def run(manifest: Manifest, env: Mapping[str, str], workdir: str) -> list[Op]:
     """Run the hook in `env`; return its changes as plan operations."""
     assert manifest.hook is not None
-    hook_file = os.path.join(workdir, "on-activate.bash")
-    # Reached only when the hook runs to its end (not `return`, `exit`, `exec`).
-    write_atomic(hook_file, (manifest.hook + _END_MARKER).encode("utf-8", "surrogateescape"))
+    # Named like the manifest and padded with blank lines, so that bash's own
+    # messages ("manifest.toml: line 41: ...") give the manifest's line numbers.
+    hook_file = os.path.join(workdir, os.path.basename(manifest.path))
+    padding = "\n" * ((manifest.hook_line or 1) - 1)
+    # The end marker is reached only when the hook runs to its end (not `return`, `exit`, `exec`).
+    write_atomic(
+        hook_file, (padding + manifest.hook + _END_MARKER).encode("utf-8", "surrogateescape")
+    )
     for name in ("before", "after", "outcome", "names"):
         # Created 0600 here: they hold every exported value (secrets too), and
         # bash would create them with the user's umask.
@@ -63,8 +68,9 @@ def run(manifest: Manifest, env: Mapping[str, str], workdir: str) -> list[Op]:
         raise
     before = _read_dump(os.path.join(workdir, "before"))
     after = _read_dump(os.path.join(workdir, "after"))
-    for name in ("before", "after", "outcome", "names", "on-activate.bash"):
+    for name in ("before", "after", "outcome", "names"):
         remove(os.path.join(workdir, name))
+    remove(hook_file)
     return changes(before, after)
 
 
@@ -88,16 +94,17 @@ def _syntax_error(bash: str, hook_file: str, env: Mapping[str, str]) -> tuple[in
     return (int(number), message) if number.isdigit() else (0, first)
 
 
-def _syntax_report(manifest: Manifest, hook_line: int, message: str) -> ActivateError:
+def _syntax_report(manifest: Manifest, bash_line: int, message: str) -> ActivateError:
     # bash counts the lines activate appends; an error there is at the hook's end.
-    hook_line = min(hook_line, len((manifest.hook or "").splitlines()) or 1)
-    line = manifest.hook_line + hook_line - 1 if manifest.hook_line and hook_line else None
+    first = manifest.hook_line or 1
+    last = first + max(len((manifest.hook or "").splitlines()) - 1, 0)
+    line = min(bash_line, last) if bash_line > 0 else None
     source = None
     if line is not None:
         with open(manifest.path, encoding="utf-8", errors="replace") as f:
             source = f.read()
     return ActivateError(
-        f"the hook ([hook] on-activate) has a bash syntax error: {message}",
+        f"the hook ({hook_label(manifest)}) has a bash syntax error: {message}",
         path=manifest.path,
         line=line,
         source_text=source,
@@ -132,7 +139,7 @@ def _read_dump(path: str) -> dict[str, str]:
 
 def _check(manifest: Manifest, status: int, outcome: bytes | None) -> None:
     """Raise the right error unless the hook finished (or returned 0)."""
-    where = f"the hook ([hook] on-activate) in {manifest.path}"
+    where = f"the hook ({hook_label(manifest)}) in {manifest.path}"
     if os.WIFSIGNALED(status):
         sig = os.WTERMSIG(status)
         if sig == 2:
@@ -161,20 +168,20 @@ def _check(manifest: Manifest, status: int, outcome: bytes | None) -> None:
             status=EXIT_HOOK_ENDED_EARLY,
         )
     verb = f"exited with status {n}" if kind == "exit" else f"returned {n}"
-    raise ActivateError(
-        f"{where} {verb}",
-        details=details,
-        hint="fix the failing command, or end the hook with `true` if the failure is expected",
-        status=n,
-    )
+    hint = "fix the failing command, or end the hook with `true` if the failure is expected"
+    if not details:  # e.g. `set -u` and an unset variable: only bash's message says where
+        hint = f"bash's message above names the line (its line numbers are those of {os.path.basename(manifest.path)})"
+    raise ActivateError(f"{where} {verb}", details=details, hint=hint, status=n)
 
 
 def _failed_command(manifest: Manifest, failed: str) -> tuple[str, ...]:
     line_text, _, command = failed.partition("\t")
     if not line_text.isdigit() or not command:
         return ()
-    hook_line = int(line_text)
-    where = f"hook line {hook_line}"
-    if manifest.hook_line is not None:
-        where += f", manifest line {manifest.hook_line + hook_line - 1}"
-    return (f"last failing command: {command.strip()} ({where})",)
+    # The hook file is padded: bash's line numbers are the manifest's.
+    return (f"last failing command: {command.strip()} (manifest line {line_text})",)
+
+
+def hook_label(manifest: Manifest) -> str:
+    """`[hook] on-activate`, or `[hook] script` for older manifests."""
+    return f"[hook] {manifest.hook_key}"

@@ -8,7 +8,7 @@ import sys
 from . import bundled, detect, render
 from .activation import Activation, profile_files, reserve_private_file, write_fd
 from .errors import EXIT_NOT_EXECUTABLE, EXIT_NOT_FOUND, ActivateError
-from .plan import Op, Prompt, Source, diff
+from .plan import Op, diff
 from .shells import SHELLS
 from .state import write_all
 
@@ -26,8 +26,8 @@ def print_code(act: Activation, choice: detect.ShellChoice) -> int:
     """Print code that activates the calling shell in place."""
     shell = SHELLS[choice.kind]
     steps: list[Op] = [*diff(act.environ, act.final)]
-    steps += [Source(p) for p in profile_files(act, choice.kind)]
-    steps.append(Prompt(act.final.get("FLOX_PROMPT_ENVIRONMENTS", "")))
+    names = act.final.get("FLOX_PROMPT_ENVIRONMENTS", "")
+    steps += render.profile_and_prompt(shell, profile_files(act, choice.kind), names)
     if choice.kind == "tcsh":
         # eval "`...`" joins lines and mangles `!` and newlines: source a file instead.
         path, fd = reserve_private_file(act, shell.EXT)

@@ -48,6 +48,7 @@ class Manifest(Value):
         "var_order",
         "hook",
         "hook_line",
+        "hook_key",
         "profile",
         "mode",
         "systems",
@@ -61,6 +62,7 @@ class Manifest(Value):
         var_order: list[str] | None = None,
         hook: str | None = None,
         hook_line: int | None = None,
+        hook_key: str = "on-activate",
         profile: dict[str, str] | None = None,
         mode: str | None = None,
         systems: list[str] | None = None,
@@ -71,6 +73,7 @@ class Manifest(Value):
         self.var_order = var_order if var_order is not None else []
         self.hook = hook
         self.hook_line = hook_line  # manifest line of the hook's first line
+        self.hook_key = hook_key  # "on-activate", or "script" in older manifests
         self.profile = profile if profile is not None else {}
         self.mode = mode
         self.systems = systems
@@ -86,6 +89,7 @@ class Manifest(Value):
             "var_order": self.var_order,
             "hook": self.hook,
             "hook_line": self.hook_line,
+            "hook_key": self.hook_key,
             "profile": self.profile,
             "mode": self.mode,
             "systems": self.systems,
@@ -106,6 +110,7 @@ class Manifest(Value):
             var_order=list(data["var_order"]),  # type: ignore[call-overload]
             hook=data["hook"],  # type: ignore[arg-type]
             hook_line=data["hook_line"],  # type: ignore[arg-type]
+            hook_key=str(data["hook_key"]),
             profile=dict(data["profile"]),  # type: ignore[call-overload]
             mode=data["mode"],  # type: ignore[arg-type]
             systems=data["systems"],  # type: ignore[arg-type]
@@ -252,6 +257,7 @@ def _read_hook(m: Manifest, text: str, table: dict[str, object], fail: _Fail) ->
         m.unsupported.append("[hook] script (on-activate is used instead)")
     m.hook = str(table[key])
     m.hook_line = hook_first_line(text, key)
+    m.hook_key = key
 
 
 def _read_profile(m: Manifest, table: dict[str, object], fail: _Fail) -> None:

@@ -66,5 +66,12 @@ def launch(
     body.append(ops(shell, steps).rstrip("\n"))
     if edits_path:
         body.append(shell.HELPERS_CLEANUP)
-    body.append(ops(shell, [Source(p) for p in profile] + [Prompt(names)]).rstrip("\n"))
+    body.append(ops(shell, profile_and_prompt(shell, profile, names)).rstrip("\n"))
     return "\n".join(b for b in body if b) + "\n"
+
+
+def profile_and_prompt(shell: Shell, profile: Sequence[str], names: str) -> list[Op]:
+    """Sourcing the profile files and setting the prompt, in the shell's order."""
+    sources: list[Op] = [Source(p) for p in profile]
+    prompt: list[Op] = [Prompt(names)]
+    return prompt + sources if shell.PROMPT_FIRST else sources + prompt

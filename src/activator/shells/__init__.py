@@ -22,6 +22,7 @@ if TYPE_CHECKING:  # the protocol is for the type checker; typing costs ms at ru
         EXT: str  # file extension for generated code
         HELPERS: str  # functions `path_edit` code calls, defined before it
         HELPERS_CLEANUP: str  # removes them again
+        PROMPT_FIRST: bool  # set the prompt before sourcing the profile
 
         def quote(self, value: str) -> str:
             """`value` as one word of this shell, taken literally."""

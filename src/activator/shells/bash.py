@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
 NAME = "bash"
 EXT = "bash"
+PROMPT_FIRST = False
 __all__ = [
     "HELPERS",
     "HELPERS_CLEANUP",

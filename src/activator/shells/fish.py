@@ -12,6 +12,7 @@ NAME = "fish"
 EXT = "fish"
 HELPERS = ""  # path_edit is self-contained
 HELPERS_CLEANUP = ""
+PROMPT_FIRST = False
 
 
 def quote(value: str) -> str:

@@ -15,6 +15,9 @@ NAME = "tcsh"
 EXT = "tcsh"
 HELPERS = ""  # path_edit is self-contained (tcsh has no functions)
 HELPERS_CLEANUP = ""
+# tcsh stops reading a sourced file at the first error, so a profile that
+# fails at run time would leave the prompt unset: the prompt comes first.
+PROMPT_FIRST = True
 
 
 def quote(value: str) -> str:

@@ -20,11 +20,11 @@ set _activate_keep = ( $_activate_keep:q $_activate_e:q )
 end
 set path = ( '/project/hook'\''s bin' $_activate_keep:q '/opt/late bin' )
 unset _activate_keep _activate_e
-source '/project/.flox/cache/env'\''s.profile-common';
-source '/project/.flox/cache/env'\''s.profile-tcsh';
 if ( $?prompt ) then
 if ( ! $?ACTIVATE_NO_PROMPT ) then
 if ( ! $?_activate_prompt ) set _activate_prompt = "$prompt:q"
 set prompt = '(demo) '"$_activate_prompt:q"
 endif
 endif
+source '/project/.flox/cache/env'\''s.profile-common';
+source '/project/.flox/cache/env'\''s.profile-tcsh';
