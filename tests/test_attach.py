@@ -156,7 +156,10 @@ def test_activations_started_together_run_the_hook_once(sandbox: Sandbox) -> Non
 
 def test_a_starter_killed_during_the_hook_is_taken_over(sandbox: Sandbox) -> None:
     sandbox.write_manifest(
-        COUNTING_HOOK.replace("echo run", '[ -e "$FLOX_ENV_PROJECT/count" ] || sleep 60; echo run')
+        COUNTING_HOOK.replace(
+            "echo run",
+            '[ -e "$FLOX_ENV_PROJECT/count" ] || { touch "$FLOX_ENV_PROJECT/asleep"; sleep 60; }\necho run',
+        )
     )
     starter = subprocess.Popen(
         [ACTIVATE, "--", "true"],
@@ -165,7 +168,7 @@ def test_a_starter_killed_during_the_hook_is_taken_over(sandbox: Sandbox) -> Non
         stdin=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    _wait_until(lambda: any(p.name == "starting" for p in sandbox.state_files()))
+    _wait_until((sandbox.project / "asleep").exists)  # the hook is running: its bash sleeps
     starter.send_signal(signal.SIGKILL)
     starter.wait()
     (sandbox.project / "count").write_text("")  # the next hook run must not sleep

@@ -327,3 +327,22 @@ def test_a_vars_path_prepend_survives_rc_files_and_attach(sandbox: Sandbox, shel
     assert len(entries) == len(set(entries))
     if shell in ("fish", "tcsh"):
         assert entries[2:] == ["/usr/bin", "/bin"]  # what the rc files left, kept
+
+
+def test_command_lookup_behaves_like_a_shell(sandbox: Sandbox, tmp_path: Path) -> None:
+    sandbox.write_manifest("version = 1\n")
+    script = tmp_path / "no-shebang"
+    script.write_text('echo "ran with $0"\n')
+    script.chmod(0o755)
+    ran = sandbox.run(["--", str(script)])
+    assert (ran.returncode, ran.stdout) == (0, f"ran with {script}\n")  # like bash: run by sh
+    script.chmod(0o644)
+    denied = sandbox.run(["--", str(script)])
+    assert denied.returncode == 126 and "permission denied" in denied.stderr
+
+
+def test_a_variable_too_big_for_exec_is_named(sandbox: Sandbox) -> None:
+    sandbox.write_manifest(f'[vars]\nBIG = "{"x" * 140_000}"\n')
+    result = sandbox.run(["--", "true"])
+    assert result.returncode == 126
+    assert "Argument list too long" in result.stderr and "BIG is 136 KiB" in result.stderr

@@ -172,15 +172,15 @@ def main(args: list[str] | None = None) -> int:
 
 
 def _run(req: Request) -> int:
-    from . import activation, detect, launch
+    from . import activation, launch
 
-    choice = None
+    choice = program = None
     if req.action != "command" or req.shell is not None:
+        from . import detect
+
         choice = detect.choose(req.shell, os.environ)
-    program = None
-    if req.action in ("shell", "code"):
-        assert choice is not None
-        program = detect.program(choice, os.environ.get("PATH"))  # before the hook runs
+        if req.action in ("shell", "code"):
+            program = detect.program(choice, os.environ.get("PATH"))  # before the hook runs
     act = activation.prepare(req)
     if req.action == "command":
         launch.run_command(act, req.argv)

@@ -1,7 +1,8 @@
 """Which shell to produce code for and to start.
 
 In order: `--shell`, `FLOX_SHELL`, the shell this was started from (the
-parent process, found with shellingham), `$SHELL`, then bash. `sh`, `dash`
+nearest shell among the parent processes: from /proc on Linux, with
+shellingham elsewhere), `$SHELL`, then bash. `sh`, `dash`
 (and other POSIX shells) get bash-family code; `csh` gets tcsh's.
 """
 
@@ -61,22 +62,35 @@ def choose(flag: str | None, environ: Mapping[str, str]) -> ShellChoice:
                     status=EXIT_USAGE,
                 )
             return ShellChoice(kind, _own_program(value), origin)
-    try:
-        import shellingham  # type: ignore[import-untyped]
-
-        name, path = shellingham.detect_shell()
+    found = _parent_shell()
+    if found is not None:
+        name, path = found
         kind = kind_of(name)
         if kind is not None:
-            return ShellChoice(
-                kind, _own_program(path) if kind_of(path) == kind else None, "parent"
-            )
-    except (ImportError, RuntimeError, OSError):  # ShellDetectionFailure is a RuntimeError
-        pass
+            own = _own_program(path) if kind_of(path) == kind else None
+            return ShellChoice(kind, own, "parent")
     login = environ.get("SHELL", "")
     kind = kind_of(login) if login else None
     if kind is not None:
         return ShellChoice(kind, _own_program(login), "SHELL")
     return ShellChoice("bash", None, "default")
+
+
+def _parent_shell() -> tuple[str, str] | None:
+    """(name, program) of the shell activate was started from: read from /proc
+    on Linux (shellingham would import subprocess and re, a third of an
+    attach), found with shellingham elsewhere."""
+    from . import procs
+
+    if procs.HAS_PROC:
+        return procs.shell_ancestor(os.getppid(), lambda name: kind_of(name) is not None)
+    try:
+        import shellingham  # type: ignore[import-untyped]
+
+        name, path = shellingham.detect_shell()
+        return str(name), str(path)
+    except (ImportError, RuntimeError, OSError):  # ShellDetectionFailure is an OSError
+        return None
 
 
 def program(choice: ShellChoice, path: str | None) -> str:

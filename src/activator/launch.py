@@ -5,16 +5,15 @@ from __future__ import annotations
 import os
 import sys
 
-from . import bundled, detect, render
-from .activation import Activation, profile_files, reserve_private_file, write_fd
+from . import bundled
 from .errors import EXIT_NOT_EXECUTABLE, EXIT_NOT_FOUND, ActivateError
-from .plan import Op, diff
-from .shells import SHELLS
-from .state import write_all
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import NoReturn
+
+    from .activation import Activation
+    from .detect import ShellChoice
 
 
 def run_command(act: Activation, argv: tuple[str, ...]) -> NoReturn:
@@ -22,8 +21,14 @@ def run_command(act: Activation, argv: tuple[str, ...]) -> NoReturn:
     _exec(argv[0], list(argv), act.final)
 
 
-def print_code(act: Activation, choice: detect.ShellChoice) -> int:
+def print_code(act: Activation, choice: ShellChoice) -> int:
     """Print code that activates the calling shell in place."""
+    from . import render
+    from .activation import profile_files, reserve_private_file, write_fd
+    from .plan import Op, diff
+    from .shells import SHELLS
+    from .state import write_all
+
     shell = SHELLS[choice.kind]
     steps: list[Op] = [*diff(act.environ, act.final)]
     names = act.final.get("FLOX_PROMPT_ENVIRONMENTS", "")
@@ -45,17 +50,18 @@ def print_code(act: Activation, choice: detect.ShellChoice) -> int:
     return 0
 
 
-def start_shell(
-    act: Activation, choice: detect.ShellChoice, program: str, code: str | None
-) -> NoReturn:
+def start_shell(act: Activation, choice: ShellChoice, program: str, code: str | None) -> NoReturn:
     """exec the user's shell (`program`): its rc files, then the activation
     again, the profile and the prompt; with `code`, run it like `-c`."""
+    from . import render
+    from .activation import profile_files, reserve_private_file, write_fd
+    from .shells import SHELLS
+
     shell = SHELLS[choice.kind]
     path, fd = reserve_private_file(act, shell.EXT)
     names = act.final.get("FLOX_PROMPT_ENVIRONMENTS", "")
-    write_fd(
-        fd, render.launch(shell, act.plan, act.final, profile_files(act, choice.kind), names, path)
-    )
+    profile = profile_files(act, choice.kind)
+    write_fd(fd, render.launch(shell, act.plan, act.final, profile, names, path))
     argv, changes = shell.startup(program, path, code, act.environ, bundled.shell_dir())
     env = dict(act.final)
     for name, value in changes.items():
@@ -67,20 +73,38 @@ def start_shell(
 
 
 def _exec(program: str, argv: list[str], env: dict[str, str]) -> NoReturn:
+    """exec `program` (found on the activated PATH, as a shell would) with `argv`."""
     import _signal  # type: ignore[import-not-found]  # `signal` imports enum: +5 ms
 
     # Python ignores SIGPIPE and SIGXFSZ; an ignored signal stays ignored across exec.
     for sig in (_signal.SIGPIPE, _signal.SIGXFSZ):
         _signal.signal(sig, _signal.SIG_DFL)
+    path = bundled.which(program, env.get("PATH"))  # not os.execvpe: it imports warnings
+    if path is None:
+        dirs = [""] if "/" in program else env.get("PATH", "").split(":")
+        if any(os.path.isfile(os.path.join(d or ".", program)) for d in dirs):
+            raise ActivateError(f"{program}: permission denied", status=EXIT_NOT_EXECUTABLE)
+        raise ActivateError(f"{program}: command not found", status=EXIT_NOT_FOUND)
     sys.stdout.flush()
     sys.stderr.flush()
     try:
-        os.execvpe(program, argv, env)
-    except FileNotFoundError:
-        raise ActivateError(f"{program}: command not found", status=EXIT_NOT_FOUND) from None
-    except PermissionError:
-        raise ActivateError(f"{program}: permission denied", status=EXIT_NOT_EXECUTABLE) from None
+        os.execve(path, argv, env)
     except OSError as e:
-        raise ActivateError(
-            f"{program}: cannot run: {e.strerror}", status=EXIT_NOT_EXECUTABLE
-        ) from None
+        if e.errno == 8:  # ENOEXEC, a script without #!: like the shells, run it with sh
+            os.execve("/bin/sh", ["/bin/sh", path, *argv[1:]], env)
+        error = ActivateError(f"{program}: cannot run: {e.strerror}", status=EXIT_NOT_EXECUTABLE)
+        if e.errno == 7:  # E2BIG
+            error.details = _too_big(env)
+            error.hint = "Linux allows 128 KiB per variable, and about 2 MiB for all of them with the arguments"
+        raise error from None
+
+
+def _too_big(env: dict[str, str]) -> tuple[str, ...]:
+    """The variables over Linux's 128 KiB limit for one string, else the total."""
+    sizes = {k: len(f"{k}={v}".encode("utf-8", "surrogateescape")) + 1 for k, v in env.items()}
+    big = sorted(
+        (k for k, n in sizes.items() if n > 128 * 1024), key=sizes.__getitem__, reverse=True
+    )
+    if big:
+        return tuple(f"{k} is {sizes[k] // 1024} KiB" for k in big[:3])
+    return (f"the environment holds {sum(sizes.values()) // 1024} KiB",)

@@ -11,7 +11,12 @@ from __future__ import annotations
 import os
 import sys
 
-_LINUX = sys.platform.startswith("linux")
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+# Linux: /proc answers directly, without psutil.
+HAS_PROC = sys.platform.startswith("linux") and os.path.isdir("/proc/self")
 
 
 def _proc_stat(pid: int) -> list[str] | None:
@@ -27,7 +32,7 @@ def _proc_stat(pid: int) -> list[str] | None:
 
 def token(pid: int) -> str | None:
     """The start-time token of a live process, or None if it is gone or a zombie."""
-    if _LINUX and os.path.isdir("/proc/self"):
+    if HAS_PROC:
         fields = _proc_stat(pid)
         if fields is None or fields[0] in ("Z", "X", "x"):
             return None
@@ -50,7 +55,7 @@ def alive(pid: int, recorded: str) -> bool:
 
 def parent(pid: int) -> int | None:
     """The parent pid of `pid`."""
-    if _LINUX and os.path.isdir("/proc/self"):
+    if HAS_PROC:
         fields = _proc_stat(pid)
         return int(fields[1]) if fields else None
     import psutil
@@ -77,7 +82,7 @@ def evaluating_shell(pid: int) -> int:
     copy has the same command line as its parent and is skipped.
     """
     shell = pid
-    if not (_LINUX and os.path.isdir("/proc/self")):
+    if not (HAS_PROC):
         return shell
     for _ in range(8):
         up = parent(shell)
@@ -88,3 +93,26 @@ def evaluating_shell(pid: int) -> int:
             break
         shell = up
     return shell
+
+
+def shell_ancestor(pid: int, is_shell: Callable[[str], bool]) -> tuple[str, str] | None:
+    """Linux: (name, program) of the nearest process from `pid` upward whose
+    name `is_shell` accepts; None elsewhere or if there is none."""
+    if not (HAS_PROC):
+        return None
+    current: int | None = pid
+    for _ in range(32):
+        if not current or current < 1:
+            return None
+        try:
+            with open(f"/proc/{current}/comm", encoding="utf-8", errors="replace") as f:
+                name = f.read().strip().lstrip("-")  # a login shell may show as -bash
+        except OSError:
+            return None
+        if is_shell(name):
+            try:
+                return name, os.readlink(f"/proc/{current}/exe")
+            except OSError:
+                return name, name
+        current = parent(current)
+    return None

@@ -1,0 +1,116 @@
+"""What the hot paths import: attach, `--print` and `--` stay lean.
+
+Not a timing: the modules each path imports beyond Python's own start-up,
+compared with an explicit list. A new top-level import that drags in rich,
+tomlkit, psutil, re, json, typing, dataclasses (or anything else the path
+does not use) fails here, with the chain that pulled it in.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from conftest import ACTIVATE, Sandbox
+
+# Modules no hot path may import, whatever else changes.
+NEVER = {
+    "rich", "tomlkit", "psutil", "shellingham", "tomllib", "json", "re", "enum", "typing",
+    "dataclasses", "shutil", "subprocess", "argparse", "signal", "warnings", "collections",
+    "difflib", "inspect", "ast", "hashlib", "pathlib", "tempfile", "threading", "locale",
+}  # fmt: skip
+
+CORE = {
+    "__future__", "_sha256", "activator", "activator.activation", "activator.bundled",
+    "activator.cli", "activator.errors", "activator.launch", "activator.locate",
+    "activator.manifest", "activator.plan", "activator.planner", "activator.procs",
+    "activator.registry", "activator.state", "activator.values", "activator.varrefs",
+}  # fmt: skip
+PRINT = CORE | {
+    "activator.detect", "activator.profile", "activator.render", "activator.shells",
+    "activator.shells.bash", "activator.shells.fish", "activator.shells.posix",
+    "activator.shells.tcsh", "activator.shells.zsh",
+}  # fmt: skip
+
+
+def python_of(script: str) -> str:
+    with open(script, "rb") as f:
+        first = f.readline().decode().strip()
+    return first[2:].split()[0] if first.startswith("#!") else sys.executable
+
+
+def imported(argv: list[str], sandbox: Sandbox, via_shell: str | None = None) -> dict[str, str]:
+    """Modules imported while running `argv` under -X importtime, each with its
+    importer chain, minus what a bare `python -c pass` imports."""
+    python = python_of(ACTIVATE)
+
+    def load(cmd: list[str]) -> dict[str, str]:
+        if via_shell:  # started from a real shell, as `eval "$(activate --print)"` is
+            cmd = [via_shell, "-c", " ".join(f"'{a}'" for a in cmd) + "; true"]
+        done = subprocess.run(
+            cmd, cwd=sandbox.project, env=sandbox.env, capture_output=True, text=True
+        )
+        modules: dict[str, str] = {}
+        stack: list[str] = []
+        # -X importtime prints a module after the ones it imported: read it backwards.
+        for line in reversed(done.stderr.splitlines()):
+            if not line.startswith("import time:") or "|" not in line or "cumulative" in line:
+                continue
+            field = line.split("|")[2]
+            depth = (len(field) - len(field.lstrip())) // 2
+            name = field.strip()
+            stack = [*stack[:depth], name]
+            modules[name] = " <- ".join(reversed(stack))
+        return modules
+
+    baseline = load([python, "-X", "importtime", "-c", "pass"])
+    found = load([python, "-X", "importtime", ACTIVATE, *argv])
+    return {m: chain for m, chain in found.items() if m not in baseline}
+
+
+@pytest.fixture
+def attached(sandbox: Sandbox):  # type: ignore[no-untyped-def]
+    sandbox.write_manifest(
+        'version = 1\n[vars]\nA = "$FLOX_ENV/x"\n[hook]\non-activate = "export H=1"\n'
+    )
+    holder = subprocess.Popen(
+        [ACTIVATE, "--", "sleep", "60"],
+        cwd=sandbox.project,
+        env=sandbox.env,
+        stderr=subprocess.DEVNULL,
+    )
+    assert sandbox.run(["--", "true"]).returncode == 0  # warm: the record and caches exist
+    yield sandbox
+    holder.kill()
+    holder.wait()
+
+
+def _check(found: dict[str, str], allowed: set[str]) -> None:
+    banned = {m: c for m, c in found.items() if m.split(".")[0] in NEVER}
+    assert not banned, "\n".join(banned.values())
+    extra = {m: c for m, c in found.items() if m not in allowed}
+    assert not extra, "imported beyond the allowed list:\n" + "\n".join(extra.values())
+
+
+def test_attach_with_a_command_imports_only_what_it_uses(attached: Sandbox) -> None:
+    _check(imported(["--", "true"], attached), CORE)
+
+
+def test_print_imports_only_what_it_uses(attached: Sandbox) -> None:
+    _check(imported(["--print", "--shell", "bash"], attached), PRINT)
+
+
+def test_print_finding_the_calling_shell_imports_only_what_it_uses(attached: Sandbox) -> None:
+    if not sys.platform.startswith("linux"):
+        pytest.skip("elsewhere the calling shell is found with shellingham")
+    _check(imported(["--print"], attached, via_shell="bash"), PRINT)
+
+
+def test_the_check_itself_sees_a_heavy_import(attached: Sandbox) -> None:
+    """The checker must notice an import it forbids (a test that cannot fail is a defect)."""
+    found = imported(["--help"], attached)
+    found["re"] = "re <- (planted)"
+    with pytest.raises(AssertionError, match="planted"):
+        _check(found, CORE)
