@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -81,7 +82,12 @@ def attached(sandbox: Sandbox):  # type: ignore[no-untyped-def]
         env=sandbox.env,
         stderr=subprocess.DEVNULL,
     )
-    assert sandbox.run(["--", "true"]).returncode == 0  # warm: the record and caches exist
+    # Wait for the holder's own registration: until then a run might start, not attach.
+    deadline = time.monotonic() + 30
+    while not any(p.name.startswith(f"{holder.pid}-") for p in sandbox.state_files()):
+        assert time.monotonic() < deadline and holder.poll() is None, "the holder did not start"
+        time.sleep(0.02)
+    assert sandbox.run(["--", "true"]).returncode == 0  # warm: the caches exist
     yield sandbox
     holder.kill()
     holder.wait()
