@@ -30,7 +30,7 @@ CORE = {
     "activator.registry", "activator.state", "activator.values", "activator.varrefs",
 }  # fmt: skip
 PRINT = CORE | {
-    "activator.detect", "activator.profile", "activator.render", "activator.shells",
+    "activator.detect", "activator.inplace", "activator.profile", "activator.render", "activator.shells",
     "activator.shells.bash", "activator.shells.fish", "activator.shells.posix",
     "activator.shells.tcsh", "activator.shells.zsh",
 }  # fmt: skip

@@ -60,7 +60,16 @@ class Request(Value):
 class Activation(Value):
     """Everything a way of activating needs to hand over."""
 
-    __slots__ = ("environ", "plan", "final", "root", "group_dir", "manifest_key", "manifest")
+    __slots__ = (
+        "environ",
+        "plan",
+        "final",
+        "root",
+        "group_dir",
+        "manifest_key",
+        "manifest",
+        "holder",
+    )
 
     def __init__(
         self,
@@ -71,6 +80,7 @@ class Activation(Value):
         group_dir: str,
         manifest_key: str,
         manifest: Manifest,
+        holder: int,
     ) -> None:
         self.environ = environ  # the environment activate started with
         self.plan = plan
@@ -79,6 +89,7 @@ class Activation(Value):
         self.group_dir = group_dir
         self.manifest_key = manifest_key
         self.manifest = manifest
+        self.holder = holder  # the process holding the activation (the shell, in place)
 
 
 def prepare(req: Request) -> Activation:
@@ -109,7 +120,7 @@ def prepare(req: Request) -> Activation:
     ident = ident.replace(base=str(record.get("base") or ""))
     ops = planner.build(manifest, ident, environ, decode_ops(record["hook"]))
     final = planmod.apply(environ, ops)
-    return Activation(environ, ops, final, root, group_dir, key, manifest)
+    return Activation(environ, ops, final, root, group_dir, key, manifest, holder)
 
 
 def _manifest(loc: locate.Location, group_dir: str, key: str) -> tuple[Manifest, str]:
@@ -240,17 +251,18 @@ def decode_ops(data: object) -> list[Op]:
     return ops
 
 
-def profile_files(act: Activation, shell: str) -> list[str]:
-    """The `[profile]` files `shell` sources (common, then its own)."""
+def profile_files(act: Activation, shell: str, prefix: str = "") -> list[str]:
+    """The `[profile]` files `shell` sources (common, then its own; with
+    prefix "deactivate-", the code run when leaving an in-place activation)."""
     from . import profile
 
     stem = os.path.join(act.group_dir, act.manifest_key)
-    return profile.files(act.manifest, shell, stem, act.environ.get("PATH"))
+    return profile.files(act.manifest, shell, stem, act.environ.get("PATH"), prefix)
 
 
-def reserve_private_file(act: Activation, suffix: str) -> tuple[str, int]:
+def reserve_private_file(root: str, suffix: str) -> tuple[str, int]:
     """A fresh, unpredictable 0600 file under the state root, open for writing."""
-    d = os.path.join(act.root, "launch")
+    d = os.path.join(root, "launch")
     makedirs_private(d)
     while True:
         path = os.path.join(d, f"{os.urandom(8).hex()}.{suffix}")

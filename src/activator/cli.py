@@ -113,6 +113,8 @@ def parse(args: list[str]) -> Request | str:
             code = value("-c")
         elif arg.startswith("-"):
             raise UsageError(f"unknown option {arg}")
+        elif arg in SUBCOMMANDS and action == "shell":
+            return _subcommand(arg, args[i + 1 :], opts)
         else:
             raise UsageError(
                 f"unexpected argument {arg!r} (to run a command: activate -- {arg} ...)"
@@ -135,6 +137,49 @@ def parse(args: list[str]) -> Request | str:
 
 
 _ACTION_FLAGS = {"print": "--print", "code": "-c", "command": "--"}
+SUBCOMMANDS = ("init", "status", "deactivate", "edit", "vars", "completion")
+
+
+def _subcommand(name: str, rest: list[str], opts: dict[str, str]) -> Request:
+    """A Request for subcommand `name`; its own words are parsed by its module."""
+    return Request(
+        action=name,
+        directory=opts.get("dir"),
+        file=opts.get("file"),
+        mode=opts.get("mode"),
+        shell=opts.get("shell"),
+        argv=tuple(rest),
+    )
+
+
+def split_options(
+    args: tuple[str, ...] | list[str], with_value: tuple[str, ...], switches: tuple[str, ...]
+) -> tuple[dict[str, str], list[str]]:
+    """A subcommand's options (`--name VALUE`, `--name=VALUE`, `-x VALUE`,
+    switches set to "1") and its other words, in order. After `--`, all words."""
+    opts: dict[str, str] = {}
+    words: list[str] = []
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        name, eq, inline = arg.partition("=") if arg.startswith("--") else (arg, "", "")
+        if arg == "--":
+            words.extend(args[i + 1 :])
+            break
+        if name in with_value:
+            if not eq and i + 1 >= len(args):
+                raise UsageError(f"{name} needs a value")
+            opts[name.lstrip("-")] = inline if eq else args[i + 1]
+            i += 1 if eq else 2
+            continue
+        if arg in switches:
+            opts[arg.lstrip("-")] = "1"
+        elif arg.startswith("-") and arg != "-":
+            raise UsageError(f"unknown option {arg}")
+        else:
+            words.append(arg)
+        i += 1
+    return opts, words
 
 
 def main(args: list[str] | None = None) -> int:
@@ -171,9 +216,40 @@ def main(args: list[str] | None = None) -> int:
         return EXIT_FAILURE
 
 
+def _run_subcommand(req: Request) -> int:
+    """Run `activate <subcommand> ...`."""
+    if req.action == "init":
+        from .commands import init
+
+        return init.run(req)
+    if req.action == "status":
+        from .commands import status
+
+        return status.run(req)
+    if req.action == "deactivate":
+        from .commands import deactivate
+
+        return deactivate.run(req)
+    if req.action == "edit":
+        from .commands import edit
+
+        return edit.run(req)
+    if req.action == "vars":
+        from .commands import vars as vars_command
+
+        return vars_command.run(req)
+    from .commands import completion
+
+    return completion.run(req)
+
+
 def _run(req: Request) -> int:
     from . import activation, launch
 
+    if req.action in SUBCOMMANDS:
+        return _run_subcommand(req)
+    if req.action == "print" and req.shell == "json":
+        return launch.print_json(activation.prepare(req))
     choice = program = None
     if req.action != "command" or req.shell is not None:
         from . import detect

@@ -10,6 +10,7 @@ them onto another shell never copies this shell's whole PATH.
 from __future__ import annotations
 
 import os
+import sys
 
 from . import bundled, plan
 from .errors import EXIT_HOOK_ENDED_EARLY, EXIT_INTERRUPTED, ActivateError
@@ -54,7 +55,7 @@ def run(manifest: Manifest, env: Mapping[str, str], workdir: str) -> list[Op]:
         pid = os.posix_spawn(
             bash, argv, dict(env), file_actions=[(os.POSIX_SPAWN_DUP2, 2, 1)], setsigdef=defaults
         )
-        _, status = os.waitpid(pid, 0)
+        status = _wait(pid, hook_label(manifest))
     finally:
         _signal.signal(_signal.SIGINT, previous)
     outcome = read_file(os.path.join(workdir, "outcome")) or None  # empty: the hook exec'd
@@ -72,6 +73,42 @@ def run(manifest: Manifest, env: Mapping[str, str], workdir: str) -> list[Op]:
         remove(os.path.join(workdir, name))
     remove(hook_file)
     return changes(before, after)
+
+
+def _wait(pid: int, label: str) -> int:
+    """Wait for the hook; if it is still running after 2 s and stderr is a
+    terminal, show a spinner with the elapsed time until it ends."""
+    if not _stderr_is_terminal() or not hasattr(os, "pidfd_open"):
+        return os.waitpid(pid, 0)[1]
+    import select
+    import time
+
+    started = time.monotonic()
+    fd = os.pidfd_open(pid)
+    try:
+        shown = False
+        frames = "|/-\\"
+        tick = 0
+        while not select.select([fd], [], [], 2.0 if not shown else 0.1)[0]:
+            elapsed = time.monotonic() - started
+            sys.stderr.write(
+                f"\r\x1b[K{frames[tick % 4]} activate: running {label} ({elapsed:.0f}s)"
+            )
+            sys.stderr.flush()
+            shown, tick = True, tick + 1
+        if shown:
+            sys.stderr.write("\r\x1b[K")
+            sys.stderr.flush()
+    finally:
+        os.close(fd)
+    return os.waitpid(pid, 0)[1]
+
+
+def _stderr_is_terminal() -> bool:
+    try:
+        return os.isatty(2) and os.environ.get("TERM") != "dumb"
+    except OSError:
+        return False
 
 
 def _syntax_error(bash: str, hook_file: str, env: Mapping[str, str]) -> tuple[int, str] | None:

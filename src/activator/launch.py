@@ -22,24 +22,47 @@ def run_command(act: Activation, argv: tuple[str, ...]) -> NoReturn:
 
 
 def print_code(act: Activation, choice: ShellChoice) -> int:
-    """Print code that activates the calling shell in place."""
-    from . import render
-    from .activation import profile_files, reserve_private_file, write_fd
-    from .plan import Op, diff
+    """Print code that activates the calling shell in place, recording how to
+    undo it (`activate deactivate`)."""
+    from . import inplace, render
+    from .activation import profile_files
+    from .plan import Prompt, Source, diff
+    from .shells import SHELLS
+
+    shell = SHELLS[choice.kind]
+    undo_profile = profile_files(act, choice.kind, "deactivate-")
+    depth, final = inplace.record(act, choice.kind, undo_profile)
+    profile = profile_files(act, choice.kind)
+    names = final.get("FLOX_PROMPT_ENVIRONMENTS", "")
+    parts = [
+        render.ops(shell, diff(act.environ, final)),
+        shell.define_deactivate(inplace.command()),
+    ]
+    sourced = ""
+    if profile:  # what the profile defines is tracked, so deactivate can remove it
+        sources = render.ops(shell, [Source(p) for p in profile])
+        sourced = shell.track_start().rstrip("\n") + "\n" + sources + shell.track_end(depth)
+    prompt = render.ops(shell, [Prompt(names)])
+    parts += [prompt, sourced] if shell.PROMPT_FIRST else [sourced, prompt]
+    return emit(
+        act.root, choice.kind, "".join(p if p.endswith("\n") else p + "\n" for p in parts if p)
+    )
+
+
+def emit(root: str, kind: str, code: str) -> int:
+    """Write code for the calling shell to evaluate on stdout (for tcsh, a
+    `source` line naming a private file that deletes itself)."""
     from .shells import SHELLS
     from .state import write_all
 
-    shell = SHELLS[choice.kind]
-    steps: list[Op] = [*diff(act.environ, act.final)]
-    names = act.final.get("FLOX_PROMPT_ENVIRONMENTS", "")
-    steps += render.profile_and_prompt(shell, profile_files(act, choice.kind), names)
-    if choice.kind == "tcsh":
+    shell = SHELLS[kind]
+    if kind == "tcsh":
         # eval "`...`" joins lines and mangles `!` and newlines: source a file instead.
-        path, fd = reserve_private_file(act, shell.EXT)
-        write_fd(fd, shell.remove_file(path) + "\n" + render.ops(shell, steps))
+        from .activation import reserve_private_file, write_fd
+
+        path, fd = reserve_private_file(root, shell.EXT)
+        write_fd(fd, shell.remove_file(path) + "\n" + code)
         code = shell.source(path) + "\n"
-    else:
-        code = render.ops(shell, steps)
     # Straight to fd 1: a failed write leaves nothing in Python's buffer to fail again at exit.
     try:
         write_all(1, code.encode("utf-8", "surrogateescape"))
@@ -47,6 +70,25 @@ def print_code(act: Activation, choice: ShellChoice) -> int:
         raise
     except OSError as e:
         raise ActivateError(f"cannot write the activation code to stdout: {e.strerror}") from None
+    return 0
+
+
+def print_json(act: Activation) -> int:
+    """Print the activation's variables as a JSON object (null = unset), for
+    editors and tools: the format of `direnv export json`."""
+    import json
+
+    from .plan import SetVar, UnsetVar, diff
+
+    changes: dict[str, str | None] = {}
+    for op in diff(act.environ, act.final):
+        if isinstance(op, SetVar | UnsetVar):
+            changes[op.name] = op.value if isinstance(op, SetVar) else None
+    text = json.dumps(changes, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    sys.stdout.buffer.write(
+        text.encode("utf-8", "surrogateescape")
+    )  # bytes exactly as in the environment
+    sys.stdout.flush()
     return 0
 
 
@@ -58,7 +100,7 @@ def start_shell(act: Activation, choice: ShellChoice, program: str, code: str | 
     from .shells import SHELLS
 
     shell = SHELLS[choice.kind]
-    path, fd = reserve_private_file(act, shell.EXT)
+    path, fd = reserve_private_file(act.root, shell.EXT)
     names = act.final.get("FLOX_PROMPT_ENVIRONMENTS", "")
     profile = profile_files(act, choice.kind)
     write_fd(fd, render.launch(shell, act.plan, act.final, profile, names, path))

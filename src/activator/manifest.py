@@ -19,6 +19,8 @@ if TYPE_CHECKING:
     _Fail = Callable[[str, tuple[str, ...], str], ActivateError]
 
 PROFILE_SHELLS = ("common", "bash", "zsh", "fish", "tcsh")
+# [profile] deactivate-common etc.: run when leaving an in-place activation
+PROFILE_KEYS = (*PROFILE_SHELLS, *(f"deactivate-{s}" for s in PROFILE_SHELLS))
 MODES = ("dev", "run")
 KNOWN_TOP_LEVEL = (
     "version",
@@ -53,6 +55,7 @@ class Manifest(Value):
         "mode",
         "systems",
         "unsupported",
+        "env_files",
     )
 
     def __init__(
@@ -67,6 +70,7 @@ class Manifest(Value):
         mode: str | None = None,
         systems: list[str] | None = None,
         unsupported: list[str] | None = None,
+        env_files: list[str] | None = None,
     ) -> None:
         self.path = path
         self.vars = vars if vars is not None else {}
@@ -78,6 +82,9 @@ class Manifest(Value):
         self.mode = mode
         self.systems = systems
         self.unsupported = unsupported if unsupported is not None else []
+        self.env_files = (
+            env_files if env_files is not None else []
+        )  # dotenv files, project-relative
 
     def to_record(self) -> dict[str, object]:
         """Plain data for the activation record (marshal-able)."""
@@ -94,6 +101,7 @@ class Manifest(Value):
             "mode": self.mode,
             "systems": self.systems,
             "unsupported": self.unsupported,
+            "env_files": self.env_files,
         }
 
     @classmethod
@@ -115,6 +123,7 @@ class Manifest(Value):
             mode=data["mode"],  # type: ignore[arg-type]
             systems=data["systems"],  # type: ignore[arg-type]
             unsupported=list(data["unsupported"]),  # type: ignore[call-overload]
+            env_files=list(data["env_files"]),  # type: ignore[call-overload]
         )
 
 
@@ -262,7 +271,7 @@ def _read_hook(m: Manifest, text: str, table: dict[str, object], fail: _Fail) ->
 
 def _read_profile(m: Manifest, table: dict[str, object], fail: _Fail) -> None:
     for key, value in table.items():
-        if key in PROFILE_SHELLS:
+        if key in PROFILE_KEYS:
             if not isinstance(value, str):
                 raise fail(
                     f"[profile] {key} must be a string",
@@ -293,8 +302,16 @@ def _read_options(m: Manifest, table: dict[str, object], fail: _Fail) -> None:
                 'use activate.mode = "dev" (tools and build paths) or "run" (tools only)',
             )
         m.mode = str(mode)
+    files = activate.get("env-files", [])
+    if not isinstance(files, list) or not all(isinstance(f, str) and f for f in files):
+        raise fail(
+            "[options] activate.env-files must be a list of file names",
+            ("options", "activate", "env-files"),
+            'write it as activate.env-files = [".env"] (paths relative to the project)',
+        )
+    m.env_files = [str(f) for f in files]
     for key in activate:
-        if key != "mode":
+        if key not in ("mode", "env-files"):
             m.unsupported.append(f"[options] activate.{key}")
     systems = table.get("systems")
     if isinstance(systems, list) and all(isinstance(s, str) for s in systems):

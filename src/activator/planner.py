@@ -133,14 +133,50 @@ def _var_op(name: str, value: str, before: str | None) -> Op:
 def build(
     manifest: Manifest, ident: Identity, environ: Mapping[str, str], hook_ops: Sequence[Op] = ()
 ) -> list[Op]:
-    """The whole plan: built-ins, `[vars]`, mode paths, then the hook's changes."""
+    """The whole plan: built-ins, `.env` files, `[vars]`, mode paths, then the hook's changes."""
     ops = builtin_ops(ident, environ)
     known = plan.apply({}, ops)
     known["FLOX_ENV_DIRS"] = plan.apply(environ, ops)["FLOX_ENV_DIRS"]
+    env_files = env_file_values(manifest, ident, known, environ)
+    ops += [
+        _var_op(name, value, known.get(name, environ.get(name)))
+        for name, value in env_files.items()
+    ]
+    known.update(env_files)
     ops += var_ops(manifest, known, environ)
     ops += mode_ops(ident.prefix, ident.mode, known["FLOX_ENV_DIRS"].split(":"))
     ops += hook_ops
     return ops
+
+
+def env_file_values(
+    manifest: Manifest, ident: Identity, known: Mapping[str, str], environ: Mapping[str, str]
+) -> dict[str, str]:
+    """The variables of `[options] activate.env-files` (dotenv format), read at
+    every activation, in order; a later file overrides an earlier one. A file
+    that does not exist is skipped, with a note."""
+    if not manifest.env_files:
+        return {}
+    from . import dotenv
+    from .errors import EXIT_MANIFEST, ActivateError, warn
+
+    values: dict[str, str] = {}
+
+    def lookup(name: str) -> str | None:
+        return values.get(name, known.get(name, environ.get(name)))
+
+    for relative in manifest.env_files:
+        path = os.path.join(ident.project, relative)
+        try:
+            with open(path, encoding="utf-8") as f:
+                text = f.read()
+        except FileNotFoundError:
+            warn(f"{relative} (listed in [options] activate.env-files) does not exist; skipped")
+            continue
+        except (OSError, UnicodeDecodeError) as e:
+            raise ActivateError(f"cannot read {path}: {e}", status=EXIT_MANIFEST) from None
+        values.update(dotenv.parse(text, path, lookup))
+    return values
 
 
 def active_environments(environ: Mapping[str, str]) -> list[dict[str, str]]:

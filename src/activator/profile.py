@@ -26,11 +26,14 @@ _CHECK = {
 }
 
 
-def files(manifest: Manifest, shell: str, stem: str, path_env: str | None) -> list[str]:
-    """Files holding `[profile] common` then `[profile] <shell>` that `shell`
-    accepts; `stem` is where in the state directory they go."""
+def files(
+    manifest: Manifest, shell: str, stem: str, path_env: str | None, prefix: str = ""
+) -> list[str]:
+    """Files holding `[profile] common` then `[profile] <shell>` (with `prefix`,
+    e.g. `deactivate-common`) that `shell` accepts; `stem` is where in the
+    state directory they go."""
     out = []
-    for key in ("common", shell):
+    for key in (prefix + "common", prefix + shell):
         text = manifest.profile.get(key)
         if not text or not text.strip():
             continue

@@ -115,7 +115,7 @@ class ActivationDir:
                 record = self.attachable()
                 if record is not None:
                     return record
-                starter = self._starter()
+                starter = self.starter()
                 if starter is None:
                     remove(self.record_path)
                     me = os.getpid()
@@ -128,7 +128,7 @@ class ActivationDir:
                 told = True
             self._wait_for(starter)
 
-    def _starter(self) -> int | None:
+    def starter(self) -> int | None:
         """The pid of a live starter, if any."""
         raw = read_file(self.starting_path)
         if raw is None:
@@ -140,7 +140,7 @@ class ActivationDir:
 
     def _wait_for(self, starter: int) -> None:
         delay = 0.01
-        while os.path.exists(self.starting_path) and self._starter() == starter:
+        while os.path.exists(self.starting_path) and self.starter() == starter:
             time.sleep(delay)
             delay = min(delay * 2, 0.1)
 
@@ -172,7 +172,7 @@ def collect_garbage(group_dir: str, current_key: str, launch_dir: str) -> None:
             continue
         key = name.split(".")[0]
         adir = ActivationDir(path)
-        if key == current_key or adir.live_holders() or adir._starter() is not None:
+        if key == current_key or adir.live_holders() or adir.starter() is not None:
             in_use.add(key)
         else:
             import shutil  # only here: it imports re

@@ -52,6 +52,26 @@ if TYPE_CHECKING:  # the protocol is for the type checker; typing costs ms at ru
             """Code showing `names` before the prompt, once, in interactive shells."""
             ...
 
+        def track_start(self) -> str:
+            """Code remembering the functions, aliases and variables that exist now."""
+            ...
+
+        def track_end(self, depth: int) -> str:
+            """Code recording, for deactivate, what was defined since `track_start`."""
+            ...
+
+        def forget(self, depth: int) -> str:
+            """Code removing what `track_end(depth)` recorded."""
+            ...
+
+        def define_deactivate(self, command: str) -> str:
+            """Code defining `deactivate`, which runs `command deactivate` and evaluates it."""
+            ...
+
+        def undefine_deactivate(self) -> str:
+            """Code removing `deactivate`."""
+            ...
+
         def startup(
             self,
             program: str,

@@ -39,6 +39,8 @@ def prompt(names: str) -> str:
     POSIX syntax (no `[[`): sh and dash evaluate this code too."""
     from . import prompt_label
 
+    if not names:  # the last environment left: the original prompt comes back
+        return 'if [ -n "${_activate_ps1+x}" ]; then PS1=$_activate_ps1; unset _activate_ps1; fi;'
     return (
         'case $- in *i*) if [ -z "${ACTIVATE_NO_PROMPT-}" ]; then '
         '[ -n "${_activate_ps1+x}" ] || _activate_ps1=${PS1-}; '
@@ -60,3 +62,48 @@ def startup(
     if command is not None:
         argv = [program, "-c", command]
     return argv, env
+
+
+# Tracking what [profile] code defines (for deactivate). `compgen` lists names
+# one per line; only bash itself runs this (sh and dash skip it).
+def track_start() -> str:
+    """Remember the functions, aliases and variables that exist now."""
+    return (
+        'if [ -n "${BASH_VERSION-}" ]; then '
+        "__activate_had=$'\\n'\"$(compgen -A function; compgen -a; compgen -v)\"$'\\n'; fi;"
+    )
+
+
+def track_end(depth: int) -> str:
+    """Record, as `_activate_defs_<depth>`, what was defined since `track_start`."""
+    var = f"_activate_defs_{depth}"
+    loop = (
+        f"for __activate_n in $(compgen -A function | sed 's/^/f:/'; compgen -a | sed 's/^/a:/'; compgen -v | sed 's/^/v:/'); do "
+        "case ${__activate_n#?:} in _activate*|__activate*|BASH*|FUNCNAME|PIPESTATUS|_) continue;; esac; "
+        "case $__activate_had in *$'\\n'\"${__activate_n#?:}\"$'\\n'*) ;; "
+        f'*) {var}="${{{var}-}} $__activate_n";; esac; done; '
+    )
+    return (
+        f'if [ -n "${{BASH_VERSION-}}" ]; then {var}=; {loop}unset __activate_had __activate_n; fi;'
+    )
+
+
+def forget(depth: int) -> str:
+    """Remove what `track_end` recorded."""
+    var = f"_activate_defs_{depth}"
+    return (
+        f"for __activate_n in ${{{var}-}}; do case $__activate_n in "
+        'f:*) unset -f "${__activate_n#f:}";; a:*) unalias "${__activate_n#a:}" 2>/dev/null;; '
+        'v:*) unset "${__activate_n#v:}" 2>/dev/null;; esac; done; '
+        f"unset __activate_n {var};"
+    )
+
+
+def define_deactivate(command: str) -> str:
+    """A `deactivate` function that runs `command deactivate` and evaluates its code."""
+    return f'deactivate() {{ eval "$(command {quote(command)} deactivate --shell bash)"; }};'
+
+
+def undefine_deactivate() -> str:
+    """Remove the `deactivate` function."""
+    return "unset -f deactivate;"

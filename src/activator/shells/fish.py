@@ -56,13 +56,20 @@ def path_edit(edit: PathEdit) -> str:
 
 
 def prompt(names: str) -> str:
-    """Wrap fish_prompt once; a nested activation replaces the label, never stacks."""
+    """Wrap fish_prompt once; a nested activation replaces the label, never stacks.
+    `_activate_prompt_on` marks that activate's wrapper is in place."""
     from . import prompt_label
 
+    if not names:  # the last environment left: the original prompt comes back
+        return (
+            "if set -q _activate_prompt_on; functions -e fish_prompt; "
+            "if functions -q __activate_fish_prompt; functions -c __activate_fish_prompt fish_prompt; "
+            "functions -e __activate_fish_prompt; end; set -e _activate_prompt_on; end;"
+        )
     return (
         "if status is-interactive; and not set -q ACTIVATE_NO_PROMPT; "
-        "if not functions -q __activate_fish_prompt; and functions -q fish_prompt; "
-        "functions -c fish_prompt __activate_fish_prompt; end; "
+        "if not set -q _activate_prompt_on; and functions -q fish_prompt; "
+        "functions -c fish_prompt __activate_fish_prompt; end; set -g _activate_prompt_on 1; "
         f"function fish_prompt; printf '%s' {quote(prompt_label(names))}; "
         "functions -q __activate_fish_prompt; and __activate_fish_prompt; end; end;"
     )
@@ -76,3 +83,45 @@ def startup(
     if command is not None:
         argv += ["-c", command]
     return argv, {}
+
+
+# Tracking what [profile] code defines (for deactivate). fish's aliases are
+# functions; `functions -a -n` and `set -n` are builtins (no fork).
+def track_start() -> str:
+    """Remember the functions and variables that exist now."""
+    return "set -g __activate_had (functions -a -n) (set -n);"
+
+
+def track_end(depth: int) -> str:
+    """Record, as `_activate_defs_<depth>`, what was defined since `track_start`."""
+    var = f"_activate_defs_{depth}"
+    return (
+        f"set -g {var}; "
+        "for __activate_n in (functions -a -n); contains -- $__activate_n $__activate_had; "
+        f"or set -a {var} f:$__activate_n; end; "
+        "for __activate_n in (set -n); contains -- $__activate_n $__activate_had; "
+        "or string match -q -r '^_?_activate' -- $__activate_n; "
+        f"or set -a {var} v:$__activate_n; end; "
+        "set -e __activate_had; set -e __activate_n;"
+    )
+
+
+def forget(depth: int) -> str:
+    """Remove what `track_end` recorded."""
+    var = f"_activate_defs_{depth}"
+    return (
+        f"for __activate_n in ${var}; "
+        "switch $__activate_n; case 'f:*'; functions -e (string sub -s 3 -- $__activate_n); "
+        "case 'v:*'; set -e (string sub -s 3 -- $__activate_n); end; end; "
+        f"set -e __activate_n; set -e {var};"
+    )
+
+
+def define_deactivate(command: str) -> str:
+    """A `deactivate` function that runs `command deactivate` and sources its code."""
+    return f"function deactivate; command {quote(command)} deactivate --shell fish | source; end;"
+
+
+def undefine_deactivate() -> str:
+    """Remove the `deactivate` function."""
+    return "functions -e deactivate;"

@@ -69,6 +69,8 @@ def prompt(names: str) -> str:
     """Prefix $prompt in interactive shells (where tcsh sets it), never stacking."""
     from . import prompt_label
 
+    if not names:  # the last environment left: the original prompt comes back
+        return 'if ( $?_activate_prompt ) then\nset prompt = "$_activate_prompt:q"\nunset _activate_prompt\nendif\n'
     return (
         "if ( $?prompt ) then\n"
         "if ( ! $?ACTIVATE_NO_PROMPT ) then\n"
@@ -91,3 +93,63 @@ def startup(
     }
     argv = [program, "-m"] if command is None else [program, "-m", "-c", command]
     return argv, env
+
+
+# Tracking what [profile] code defines (for deactivate): tcsh has aliases and
+# shell variables (no functions). Names come from `alias` and `set`, whose
+# lines start with the name and a tab.
+def track_start() -> str:
+    """Remember the aliases, shell variables and environment variables that exist now."""
+    return "set __activate_had = ( `alias | cut -f1` `set | cut -f1` `printenv | sed -n 's/=.*//p'` )\n"
+
+
+def track_end(depth: int) -> str:
+    """Record, as `_activate_defs_<depth>`, what was defined since `track_start`."""
+    var = f"_activate_defs_{depth}"
+    lines = [f"set {var} = ( )"]
+    listers = (
+        ("a", "alias | cut -f1"),
+        ("v", "set | cut -f1"),
+        ("e", "printenv | sed -n 's/=.*//p'"),
+    )
+    for kind, lister in listers:
+        lines += [
+            f"foreach __activate_n ( `{lister}` )",
+            'if ( " $__activate_had " =~ *" $__activate_n "* || "$__activate_n" =~ _activate* || "$__activate_n" =~ __activate* ) then',
+            "else",
+            f"set {var} = ( ${var}:q {kind}:$__activate_n )",
+            "endif",
+            "end",
+        ]
+    lines.append("unset __activate_had __activate_n")
+    return "\n".join(lines) + "\n"
+
+
+def forget(depth: int) -> str:
+    """Remove what `track_end` recorded."""
+    var = f"_activate_defs_{depth}"
+    return (
+        "\n".join(
+            [
+                f"if ( $?{var} ) then",
+                f"foreach __activate_n ( ${var}:q )",
+                'if ( "$__activate_n" =~ a:* ) unalias "$__activate_n:s/a://"',
+                'if ( "$__activate_n" =~ v:* ) unset "$__activate_n:s/v://"',
+                'if ( "$__activate_n" =~ e:* ) unsetenv "$__activate_n:s/e://"',
+                "end",
+                f"unset __activate_n {var}",
+                "endif",
+            ]
+        )
+        + "\n"
+    )
+
+
+def define_deactivate(command: str) -> str:
+    """A `deactivate` alias that runs `command deactivate` (which prints a `source` line)."""
+    return f"alias deactivate 'eval \"`'{quote(command)}' deactivate --shell tcsh`\"';\n"
+
+
+def undefine_deactivate() -> str:
+    """Remove the `deactivate` alias."""
+    return "unalias deactivate;\n"

@@ -12,8 +12,22 @@ from .posix import (
     remove_file,
     set_var,
     source,
-    unset_var,
 )
+from .posix import unset_var as _posix_unset
+
+# zsh ties these to arrays (MANPATH to manpath, ...): they always exist, empty
+# and unexported when unused, and `unset` would delete the tie itself.
+_TIED = frozenset(
+    {"MANPATH", "FPATH", "CDPATH", "MODULE_PATH", "MAILPATH", "FIGNORE", "PSVAR", "WATCH"}
+)
+
+
+def unset_var(name: str) -> str:
+    """`unset NAME;`, or for a tied special, empty and no longer exported."""
+    if name in _TIED:
+        return f"{name}=; typeset +x {name};"
+    return _posix_unset(name)
+
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -30,7 +44,6 @@ __all__ = [
     "remove_file",
     "set_var",
     "source",
-    "unset_var",
 ]
 
 
@@ -38,6 +51,8 @@ def prompt(names: str) -> str:
     """Prefix PS1 in interactive shells, keeping the original so nesting never stacks."""
     from . import prompt_label
 
+    if not names:  # the last environment left: the original prompt comes back
+        return "if (( ${+_activate_ps1} )); then PS1=$_activate_ps1; unset _activate_ps1; fi;"
     return (
         'if [[ -o interactive ]] && [[ -z "${ACTIVATE_NO_PROMPT-}" ]]; then '
         "(( ${+_activate_ps1} )) || _activate_ps1=$PS1; "
@@ -57,3 +72,44 @@ def startup(
     }
     argv = [program] if command is None else [program, "-c", command]
     return argv, env
+
+
+# Tracking what [profile] code defines (for deactivate), without forking:
+# zsh lists functions, aliases and parameters in associative arrays.
+def track_start() -> str:
+    """Remember the functions, aliases and parameters that exist now."""
+    return "__activate_had=(${(k)functions} ${(k)aliases} ${(k)parameters});"
+
+
+def track_end(depth: int) -> str:
+    """Record, as `_activate_defs_<depth>`, what was defined since `track_start`."""
+    var = f"_activate_defs_{depth}"
+    parts = []
+    for kind, table in (("f", "functions"), ("a", "aliases"), ("v", "parameters")):
+        parts.append(
+            f"for __activate_n in ${{(k){table}}}; do "
+            "case $__activate_n in _activate*|__activate*) continue;; esac; "
+            f"(( ${{__activate_had[(Ie)$__activate_n]}} )) || {var}+=({kind}:$__activate_n); done;"
+        )
+    return f"{var}=(); " + " ".join(parts) + " unset __activate_had __activate_n;"
+
+
+def forget(depth: int) -> str:
+    """Remove what `track_end` recorded."""
+    var = f"_activate_defs_{depth}"
+    return (
+        f"for __activate_n in ${{{var}[@]}}; do case $__activate_n in "
+        "f:*) unfunction -- ${__activate_n#f:};; a:*) unalias -- ${__activate_n#a:};; "
+        "v:*) unset -- ${__activate_n#v:};; esac; done 2>/dev/null; "
+        f"unset __activate_n {var};"
+    )
+
+
+def define_deactivate(command: str) -> str:
+    """A `deactivate` function that runs `command deactivate` and evaluates its code."""
+    return f'deactivate() {{ eval "$(command {quote(command)} deactivate --shell zsh)"; }};'
+
+
+def undefine_deactivate() -> str:
+    """Remove the `deactivate` function."""
+    return "unfunction deactivate 2>/dev/null;"

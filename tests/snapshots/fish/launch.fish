@@ -8,4 +8,4 @@ set -e GONE;
 set -l __activate_keep; for __activate_e in $PATH; contains -- $__activate_e '/project/hook\'s bin' '/opt/late bin' '/usr/local/bin'; or set -a __activate_keep $__activate_e; end; set -gx PATH '/project/hook\'s bin' $__activate_keep '/opt/late bin'; set -e __activate_keep;
 source '/project/.flox/cache/env\'s.profile-common';
 source '/project/.flox/cache/env\'s.profile-fish';
-if status is-interactive; and not set -q ACTIVATE_NO_PROMPT; if not functions -q __activate_fish_prompt; and functions -q fish_prompt; functions -c fish_prompt __activate_fish_prompt; end; function fish_prompt; printf '%s' '(demo) '; functions -q __activate_fish_prompt; and __activate_fish_prompt; end; end;
+if status is-interactive; and not set -q ACTIVATE_NO_PROMPT; if not set -q _activate_prompt_on; and functions -q fish_prompt; functions -c fish_prompt __activate_fish_prompt; end; set -g _activate_prompt_on 1; function fish_prompt; printf '%s' '(demo) '; functions -q __activate_fish_prompt; and __activate_fish_prompt; end; end;

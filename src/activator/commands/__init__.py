@@ -1,0 +1,1 @@
+"""The `activate` subcommands, one module each."""

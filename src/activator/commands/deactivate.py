@@ -1,0 +1,65 @@
+"""`activate deactivate`: leave the newest in-place activation of this shell.
+
+It prints code for the shell to evaluate (the `deactivate` function that an
+in-place activation defines does that): the `[profile] deactivate-*` code
+first, then the removal of what the profile defined, every variable back to
+its value before the activation (path lists lose only the entries the
+activation added), and the prompt as it was.
+"""
+
+from __future__ import annotations
+
+import os
+
+from .. import inplace, procs, render
+from ..activation import Request
+from ..cli import UsageError, split_options
+from ..errors import ActivateError
+from ..plan import Op, Prompt, SetVar, Source, UnsetVar
+from ..state import state_root
+
+
+def run(req: Request) -> int:
+    """Print the code that undoes the newest in-place activation of the calling shell."""
+    from .. import detect, launch
+    from ..shells import SHELLS
+
+    opts, words = split_options(req.argv, ("--shell",), ())
+    if words:
+        raise UsageError(f"activate deactivate takes no arguments: {' '.join(words)}")
+    choice = detect.choose(opts.get("shell") or req.shell, os.environ)
+    stack = os.environ.get(inplace.STACK, "").split()
+    if not stack:
+        if os.environ.get("FLOX_ENV"):
+            raise ActivateError(
+                "this shell was started by `activate`: type `exit` to leave it",
+                hint='deactivate undoes only `eval "$(activate --print)"` (an in-place activation)',
+            )
+        raise ActivateError("no environment is active in this shell")
+    record_id = stack[-1]
+    shell_pid = procs.evaluating_shell(os.getppid())
+    if not record_id.startswith(f"{shell_pid}-"):
+        raise ActivateError(
+            "the environment was activated in place in a parent shell: type `exit` to leave this one"
+        )
+    try:
+        ops, undo_profile = inplace.undo(state_root(), os.environ, record_id)
+    except LookupError:
+        raise ActivateError(
+            "the record of this in-place activation is gone (the state directory was cleared)",
+            hint="start a new shell",
+        ) from None
+    shell = SHELLS[choice.kind]
+    depth = int(record_id.rsplit("/", 1)[1])
+    after = dict(os.environ)
+    for op in ops:
+        if isinstance(op, SetVar):
+            after[op.name] = op.value
+        elif isinstance(op, UnsetVar):
+            after.pop(op.name, None)
+    steps: list[Op] = [Source(p) for p in undo_profile]
+    code = render.ops(shell, steps) + shell.forget(depth) + "\n" + render.ops(shell, ops)
+    if depth == 1:
+        code += shell.undefine_deactivate() + "\n"
+    code += render.ops(shell, [Prompt(after.get("FLOX_PROMPT_ENVIRONMENTS", ""))])
+    return launch.emit(state_root(), choice.kind, code)

@@ -1,0 +1,85 @@
+"""`activate edit`: open the manifest in $VISUAL/$EDITOR, check it on save.
+
+The editor works on a copy next to the manifest; the manifest is replaced
+(atomically, keeping its permissions) only by a copy that passes every check
+activation makes. On an error the editor opens again when stdin is a
+terminal; otherwise activate exits with the error and the manifest unchanged.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import subprocess
+import sys
+
+from .. import locate, manifest
+from ..activation import Request
+from ..cli import UsageError, split_options
+from ..errors import ActivateError, report, warn
+
+
+def run(req: Request) -> int:
+    """Edit the manifest until it is valid (or the user gives up)."""
+    opts, words = split_options(req.argv, ("-d", "--dir", "-f", "--file"), ())
+    if words:
+        raise UsageError(f"activate edit takes no arguments: {' '.join(words)}")
+    loc = locate.find(
+        opts.get("d") or opts.get("dir") or req.directory,
+        opts.get("f") or opts.get("file") or req.file,
+        os.getcwd(),
+    )
+    path = loc.manifest_path
+    editor = shlex.split(os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi")
+    original = loc.manifest_bytes
+    folder, base = os.path.split(path)
+    copy = os.path.join(folder, f".{base}.edit.toml")  # .toml: editors pick the syntax
+    with open(copy, "wb") as f:
+        f.write(original)
+    try:
+        while True:
+            try:
+                done = subprocess.run([*editor, copy])
+            except OSError as e:
+                raise ActivateError(
+                    f"cannot start the editor {editor[0]!r}: {e.strerror}",
+                    hint="set VISUAL or EDITOR to your editor (e.g. EDITOR=nano)",
+                ) from None
+            if done.returncode != 0:
+                raise ActivateError(
+                    f"the editor exited with status {done.returncode}; the manifest is unchanged"
+                )
+            with open(copy, "rb") as f:
+                edited = f.read()
+            if edited == original:
+                warn("no changes")
+                return 0
+            try:
+                manifest.load(path, edited)
+            except ActivateError as e:
+                report(e)
+                if not _again():
+                    warn("the manifest is unchanged; your edit is not saved")
+                    return e.status
+                continue
+            os.chmod(copy, os.stat(path).st_mode & 0o7777)
+            os.replace(copy, path)
+            warn(
+                f"saved {path}; the next activation uses it (shells already running keep what they had)"
+            )
+            return 0
+    finally:
+        try:
+            os.unlink(copy)
+        except FileNotFoundError:
+            pass
+
+
+def _again() -> bool:
+    """Ask whether to edit again (only when someone can answer)."""
+    if not (sys.stdin.isatty() and sys.stderr.isatty()):
+        return False
+    sys.stderr.write("edit again? [Y/n] ")
+    sys.stderr.flush()
+    answer = sys.stdin.readline().strip().lower()
+    return answer in ("", "y", "yes")

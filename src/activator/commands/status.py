@@ -1,0 +1,171 @@
+"""`activate status [--json]`: the environments active in this shell, and the
+live activations of the project's environment.
+
+The JSON (`--json`) is stable; its fields are documented in docs/status.md.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+
+from .. import __version__, locate, planner, registry
+from ..activation import Request
+from ..cli import split_options
+from ..errors import ActivateError
+from ..state import digest, read_file, state_root
+
+SCHEMA = 1
+
+
+def run(req: Request) -> int:
+    """Show the status: a table on a terminal, plain text otherwise, or JSON."""
+    opts, words = split_options(req.argv, ("-d", "--dir", "-f", "--file"), ("--json",))
+    if words:
+        from ..cli import UsageError
+
+        raise UsageError(f"activate status takes no arguments: {' '.join(words)}")
+    directory = opts.get("d") or opts.get("dir") or req.directory
+    file = opts.get("f") or opts.get("file") or req.file
+    data = collect(directory, file)
+    if opts.get("json"):
+        import json
+
+        sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    elif sys.stdout.isatty():
+        _table(data)
+    else:
+        _plain(data)
+    return 0
+
+
+def collect(directory: str | None, file: str | None) -> dict[str, object]:
+    """The status as plain data (the --json document)."""
+    active = [
+        {"name": e.get("name", ""), "path": e.get("path", ""), "mode": e.get("mode", "")}
+        for e in planner.active_environments(os.environ)
+    ]
+    try:
+        loc = locate.find(directory, file, os.getcwd())
+    except ActivateError:
+        if directory or file:
+            raise
+        return {"schema": SCHEMA, "active": active, "project": None, "activations": []}
+    key = digest(loc.manifest_bytes, loc.env_json, __version__.encode())
+    project = {
+        "name": locate.env_name(loc),
+        "path": loc.project,
+        "dotflox": loc.dotflox,
+        "manifest": loc.manifest_path,
+        "manifest_hash": key,
+    }
+    group = os.path.join(state_root(), "envs", digest(loc.dotflox.encode()))
+    return {
+        "schema": SCHEMA,
+        "active": active,
+        "project": project,
+        "activations": _activations(group, key),
+    }
+
+
+def _activations(group: str, current: str) -> list[dict[str, object]]:
+    try:
+        names = sorted(os.listdir(group))
+    except FileNotFoundError:
+        return []
+    out: list[dict[str, object]] = []
+    for name in names:
+        path = os.path.join(group, name)
+        if not os.path.isdir(path) or "." not in name:
+            continue
+        key, _, mode = name.partition(".")
+        adir = registry.ActivationDir(path)
+        holders = adir.live_holders()
+        starter = adir.starter()
+        if not holders and starter is None:
+            continue  # nothing of it is alive
+        record_bytes = read_file(adir.record_path)
+        raw = registry.decode(record_bytes) if record_bytes is not None else None
+        started = raw.get("started") if raw else None
+        out.append(
+            {
+                "mode": mode,
+                "manifest_hash": key,
+                "manifest_changed": key != current,
+                "state": "ready" if raw and holders else "starting",
+                "started": _iso(started) if isinstance(started, float) else None,
+                "pids": [{"pid": pid, "command": _command(pid)} for pid, _ in sorted(holders)],
+            }
+        )
+    return out
+
+
+def _iso(when: float) -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(when))
+
+
+def _command(pid: int) -> str:
+    """The process's name, as ps shows it (psutil: the portable way)."""
+    import psutil
+
+    try:
+        return str(psutil.Process(pid).name())
+    except psutil.Error:
+        return ""
+
+
+def _plain(data: dict[str, object]) -> None:
+    lines = []
+    active = data["active"]
+    assert isinstance(active, list)
+    lines.append(
+        "active in this shell: "
+        + (", ".join(f"{e['name']} ({e['mode']})" for e in active) or "none")
+    )
+    project = data["project"]
+    if isinstance(project, dict):
+        lines.append(f"project: {project['name']} in {project['path']}")
+        acts = data["activations"]
+        assert isinstance(acts, list)
+        if not acts:
+            lines.append("  no live activation")
+        for a in acts:
+            pids = ", ".join(f"{p['pid']} {p['command']}".strip() for p in a["pids"]) or "-"
+            changed = " (manifest changed since)" if a["manifest_changed"] else ""
+            lines.append(
+                f"  {a['mode']}: {a['state']}, started {a['started'] or '-'}, pids {pids}{changed}"
+            )
+    sys.stdout.write("\n".join(lines) + "\n")
+
+
+def _table(data: dict[str, object]) -> None:
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
+    console = Console(highlight=False)
+    active = data["active"]
+    assert isinstance(active, list)
+    names = ", ".join(f"{escape(e['name'])} ({e['mode']})" for e in active) or "none"
+    console.print(f"[bold]active in this shell:[/] {names}")
+    project = data["project"]
+    if not isinstance(project, dict):
+        console.print("no project here (no .flox above this folder)")
+        return
+    title = f"{escape(str(project['name']))}: {escape(str(project['path']))}"
+    table = Table(title=title, title_justify="left")
+    for column in ("mode", "state", "started (UTC)", "manifest", "pids"):
+        table.add_column(column)
+    acts = data["activations"]
+    assert isinstance(acts, list)
+    for a in acts:
+        pids = "\n".join(escape(f"{p['pid']} {p['command']}".strip()) for p in a["pids"]) or "-"
+        manifest = f"{a['manifest_hash'][:12]}" + (
+            " [yellow](changed since)[/]" if a["manifest_changed"] else ""
+        )
+        table.add_row(a["mode"], a["state"], a["started"] or "-", manifest, pids)
+    if not acts:
+        console.print(title + ": no live activation")
+    else:
+        console.print(table)

@@ -1,0 +1,83 @@
+"""`activate vars list | set NAME VALUE | unset NAME`: read and change [vars].
+
+Changes go through tomlkit, so the manifest keeps its comments and layout;
+the changed manifest must pass every check activation makes before it is
+written (atomically).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from .. import locate, manifest, varrefs
+from ..activation import Request
+from ..cli import UsageError, split_options
+from ..errors import ActivateError, warn
+
+USAGE = "activate vars list | vars set NAME VALUE | vars unset NAME"
+
+
+def run(req: Request) -> int:
+    """Dispatch `vars list`, `vars set` and `vars unset`."""
+    opts, words = split_options(req.argv, ("-d", "--dir", "-f", "--file"), ())
+    loc = locate.find(
+        opts.get("d") or opts.get("dir") or req.directory,
+        opts.get("f") or opts.get("file") or req.file,
+        os.getcwd(),
+    )
+    if not words:
+        raise UsageError(f"vars needs a command: {USAGE}")
+    verb, args = words[0], words[1:]
+    if verb == "list" and not args:
+        return _list(loc)
+    if verb == "set" and len(args) == 2:
+        return _change(loc, args[0], args[1])
+    if verb == "unset" and len(args) == 1:
+        return _change(loc, args[0], None)
+    raise UsageError(f"usage: {USAGE}")
+
+
+def _list(loc: locate.Location) -> int:
+    """Print `NAME = "value"` lines (TOML, so any value is unambiguous)."""
+    import tomlkit
+
+    m = manifest.load(loc.manifest_path, loc.manifest_bytes)  # the manifest must be valid
+    doc = tomlkit.parse(loc.manifest_bytes.decode("utf-8"))
+    table = doc.get("vars", {})
+    lines = [f"{name} = {tomlkit.string(str(table[name])).as_string()}" for name in m.vars]
+    sys.stdout.write("".join(line + "\n" for line in lines))
+    return 0
+
+
+def _change(loc: locate.Location, name: str, value: str | None) -> int:
+    import tomlkit
+
+    if not varrefs.is_valid_name(name):
+        raise UsageError(
+            f"{name!r} is not a valid variable name (letters, digits, _; not a digit first)"
+        )
+    doc = tomlkit.parse(loc.manifest_bytes.decode("utf-8"))
+    table = doc.get("vars")
+    if value is None:
+        if table is None or name not in table:
+            raise ActivateError(f"[vars] has no {name} in {loc.manifest_path}", status=1)
+        del table[name]
+    else:
+        if table is None:
+            table = tomlkit.table()
+            doc["vars"] = table
+        table[name] = value
+    text = tomlkit.dumps(doc).encode("utf-8")
+    try:
+        manifest.load(loc.manifest_path, text)  # the result must be a valid manifest
+    except ActivateError as e:
+        e.details = (*e.details, "nothing was written: the manifest is unchanged")
+        raise
+    tmp = loc.manifest_path + f".{os.getpid()}.tmp"
+    with open(tmp, "wb") as f:
+        f.write(text)
+    os.chmod(tmp, os.stat(loc.manifest_path).st_mode & 0o7777)
+    os.replace(tmp, loc.manifest_path)
+    warn(f"{'unset' if value is None else 'set'} {name} in {loc.manifest_path}")
+    return 0

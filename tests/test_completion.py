@@ -1,0 +1,468 @@
+"""Tab completion (`activate completion SHELL`, activator.completion): each
+script passes its shell's own parser, loads the way its help line says, and
+completes in the real shell.
+
+- bash: `_activate` is called the way bash calls it (COMP_WORDS, COMP_CWORD,
+  COMP_LINE set; under `set -u`) and COMPREPLY is compared; then, through a
+  pseudo-terminal, words are typed with a TAB into `bash -i`.
+- fish: `complete -C LINE`, fish's own completion engine, after sourcing.
+- zsh and tcsh: typed with a TAB into an interactive shell (zsh with compinit,
+  the script loaded by `source`, by `eval` and from $fpath; tcsh with the
+  script loaded by ``eval "`...`"``, which joins it onto one line).
+
+Interactive checks type `activate WORDS<TAB>` and Enter; `activate` is a
+function (an alias in tcsh) printing `ARGS:<its arguments> ENDARGS`, so the
+completed line comes back as the shell parsed it, free of terminal noise.
+The scripts are written to files from activator.completion directly.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pexpect
+import pytest
+
+from activator import completion
+
+from conftest import Sandbox, shell_path
+
+TIMEOUT = 15
+
+MANIFEST = """\
+version = 1
+
+[vars]   # exported
+MY_VAR = "x"
+  "QUOTED_KEY" = 'y'
+OTHER_ONE="z"
+
+[hook]
+on-activate = '''
+NOT_A_VAR=1
+'''
+
+[profile]
+bash = "ALSO_NOT=1"
+"""
+
+OTHER_MANIFEST = '[vars]\nFROM_FILE = "1"\n'
+PROJECT_VARS = ["MY_VAR", "QUOTED_KEY", "OTHER_ONE"]
+
+
+@pytest.fixture
+def box(sandbox: Sandbox) -> Sandbox:
+    """A project with a manifest, a folder, a spare manifest and a text file:
+
+    project/.flox/env/manifest.toml  project/subdir/deeper/
+    project/other/m.toml             project/a.toml  project/notes.txt
+    """
+    sandbox.write_manifest(MANIFEST)
+    (sandbox.project / "subdir" / "deeper").mkdir(parents=True)
+    (sandbox.project / "other").mkdir()
+    (sandbox.project / "other" / "m.toml").write_text(OTHER_MANIFEST)
+    (sandbox.project / "a.toml").write_text("version = 1\n")
+    (sandbox.project / "notes.txt").write_text("notes\n")
+    return sandbox
+
+
+def script_file(box: Sandbox, shell: str) -> Path:
+    """What `activate completion SHELL` prints, in a file."""
+    path = box.root / f"completion.{shell}"
+    path.write_text(completion.script(shell))
+    return path
+
+
+# --- the scripts themselves ---------------------------------------------------
+
+
+def test_unknown_shell_is_an_error() -> None:
+    with pytest.raises(ValueError, match="bash, zsh, fish or tcsh"):
+        completion.script("ksh")
+
+
+@pytest.mark.parametrize(
+    "shell, check",
+    [
+        ("bash", ["bash", "-n"]),
+        ("zsh", ["zsh", "-n"]),
+        ("fish", ["fish", "--no-execute"]),
+    ],
+)
+def test_script_parses(box: Sandbox, shell: str, check: list[str]) -> None:
+    path = script_file(box, shell)
+    done = subprocess.run(
+        [shell_path(check[0]), *check[1:], str(path)], capture_output=True, text=True
+    )
+    assert (done.returncode, done.stderr) == (0, "")
+
+
+def test_tcsh_script_is_one_statement_for_eval() -> None:
+    """``eval "`...`"`` joins lines: one line, ended by `;`, and no `!`
+    (history expansion) or `#` (a comment would swallow the rest)."""
+    code = completion.script("tcsh")
+    assert code.count("\n") == 1
+    assert code.endswith(";\n")
+    assert code.startswith("complete activate ")
+    assert "!" not in code
+    assert "#" not in code
+
+
+@pytest.mark.parametrize("form", ["eval", "source"])
+def test_tcsh_defines_complete(box: Sandbox, form: str) -> None:
+    path = script_file(box, "tcsh")
+    load = f'eval "`cat {path}`"' if form == "eval" else f"source {path}"
+    done = box.shell("tcsh", f"{load}; complete activate")
+    assert (done.returncode, done.stderr) == (0, "")
+    assert "'n/--mode/(dev run)/'" in done.stdout
+    assert "'p/1/(init status deactivate edit vars completion)/'" in done.stdout
+    assert "N@vars@`awk" in done.stdout
+
+
+def test_vars_awk_is_safe_to_embed() -> None:
+    """Held in single quotes by every shell (fish: no \\\\ or \\'), and in a
+    tcsh `complete` rule delimited by @ inside an eval'd line."""
+    for bad in ("'", "!", "@", "\n", "\\\\"):
+        assert bad not in completion.VARS_AWK
+
+
+# --- the [vars] names, from the manifest the command line names ---------------
+
+AWKS = [a for a in ("awk", "mawk", "gawk", "original-awk", "busybox") if shutil.which(a)]
+
+
+def vars_from(box: Sandbox, awk: str, line: str, cwd: Path) -> list[str]:
+    argv = [awk, completion.VARS_AWK] if awk != "busybox" else [awk, "awk", completion.VARS_AWK]
+    env = {**box.env, "COMMAND_LINE": line, "PWD": str(cwd)}
+    done = subprocess.run(argv, cwd=cwd, env=env, capture_output=True, text=True, timeout=10)
+    assert (done.returncode, done.stderr) == (0, "")
+    return done.stdout.split()
+
+
+@pytest.mark.parametrize("awk", AWKS)
+def test_vars_awk(box: Sandbox, awk: str) -> None:
+    project, deeper = box.project, box.project / "subdir" / "deeper"
+    (box.home / "home.toml").write_text("[vars]\nIN_HOME = 1\n")
+    assert vars_from(box, awk, "activate vars set ", project) == PROJECT_VARS
+    # the nearest .flox at or above the current folder
+    assert vars_from(box, awk, "activate vars unset ", deeper) == PROJECT_VARS
+    # -f FILE, --file=FILE, -d DIR, --dir=DIR, ~/
+    other = str(project / "other" / "m.toml")
+    assert vars_from(box, awk, f"activate -f {other} vars set ", deeper) == ["FROM_FILE"]
+    assert vars_from(box, awk, "activate --file=../other/m.toml vars set ", project / "subdir") == [
+        "FROM_FILE"
+    ]
+    assert vars_from(box, awk, f"activate -d {project} vars set ", box.root) == PROJECT_VARS
+    assert vars_from(box, awk, f"activate --dir={project} vars set ", box.root) == PROJECT_VARS
+    assert vars_from(box, awk, "activate -f ~/home.toml vars set ", project) == ["IN_HOME"]
+    # no manifest anywhere, or a missing file: nothing, quietly
+    assert vars_from(box, awk, "activate vars set ", box.root) == []
+    assert vars_from(box, awk, "activate -f nope.toml vars set ", project) == []
+
+
+# --- bash ---------------------------------------------------------------------
+
+# Calls _activate as bash's programmable completion does; prints COMPREPLY.
+BASH_CALL = r"""
+set -u
+source "$1"
+eval "$2"
+shift 2
+COMP_WORDS=("$@")
+COMP_CWORD=$(($# - 1))
+COMP_LINE="$*"
+COMP_POINT=${#COMP_LINE}
+_activate activate "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD-1]}"
+printf '%s\n' "${COMPREPLY[@]}"
+"""
+
+OPTIONS = ["-d", "--dir", "-f", "--file", "--mode", "--shell", "--print", "-c"]
+OPTIONS += ["-h", "--help", "--version", "--"]
+
+BASH_CASES = [
+    ("--mo", ["--mode"]),
+    ("--mode ", ["dev", "run"]),
+    ("--mode = ", ["dev", "run"]),  # --mode=<TAB>: bash splits words at =
+    ("--mode = r", ["run"]),
+    ("--shell ", ["bash", "zsh", "fish", "tcsh", "json"]),
+    ("--shell = j", ["json"]),
+    ("", list(completion.SUBCOMMANDS)),
+    ("-", OPTIONS),
+    ("--", ["--dir", "--file", "--mode", "--shell", "--print", "--help", "--version", "--"]),
+    ("-d ", [".flox", "other", "subdir"]),
+    ("--dir = su", ["subdir"]),
+    ("-f ", [".flox", "a.toml", "other", "subdir"]),  # manifests and folders
+    ("-f other/", ["other/m.toml"]),
+    ("-f no", ["notes.txt"]),  # no manifest or folder: any file
+    ("--file = oth", ["other"]),
+    ("-c ", []),
+    ("-c true ", []),  # no subcommand after -c or --print
+    ("--print ", []),
+    ("--print --mo", ["--mode"]),
+    ("-d subdir s", ["status"]),
+    ("--mode = run -f a.toml ", list(completion.SUBCOMMANDS)),
+    ("completion ", ["bash", "zsh", "fish", "tcsh"]),
+    ("completion bash ", []),
+    ("vars ", ["set", "unset", "list"]),
+    ("vars set ", PROJECT_VARS),
+    ("vars unset MY", ["MY_VAR"]),
+    ("vars set MY_VAR ", []),
+    ("vars list ", []),
+    ("-f other/m.toml vars unset ", ["FROM_FILE"]),
+    ("vars unset -f other/m.toml ", ["FROM_FILE"]),
+    ("vars -", ["-d", "--dir", "-f", "--file"]),
+    ("init ", [".flox", "other", "subdir"]),
+    ("init -", ["--name", "-d", "--dir"]),
+    ("init --name ", []),
+    ("status -", ["--json", "-d", "--dir", "-f", "--file"]),
+    ("edit -", ["-d", "--dir", "-f", "--file"]),
+    ("deactivate -", ["--shell"]),
+    ("deactivate --shell ", ["bash", "zsh", "fish", "tcsh"]),
+    ("-- printen", ["printenv"]),
+    ("-- printenv su", ["subdir"]),
+    ("-- ls --mo", []),  # not activate's options
+    ("-c -- --mo", ["--mode"]),  # -- as -c's code
+]
+
+
+def bash_complete(box: Sandbox, line: str, before: str = "", cwd: Path | None = None) -> list[str]:
+    words = ["activate", *line.split(" ")]
+    argv = [shell_path("bash"), "-c", BASH_CALL, "bash", str(script_file(box, "bash")), before]
+    proc = subprocess.run(
+        [*argv, *words],
+        cwd=cwd or box.project,
+        env=box.env,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert proc.stderr == ""
+    return [w for w in proc.stdout.split("\n") if w]
+
+
+@pytest.mark.parametrize("line, expected", BASH_CASES, ids=[c[0] or "''" for c in BASH_CASES])
+def test_bash_completes(box: Sandbox, line: str, expected: list[str]) -> None:
+    # compgen lists files in directory order, and commands once per PATH entry
+    assert sorted(set(bash_complete(box, line))) == sorted(expected)
+
+
+def test_bash_vars_from_a_subfolder(box: Sandbox) -> None:
+    deeper = box.project / "subdir" / "deeper"
+    assert bash_complete(box, "vars unset ", cwd=deeper) == PROJECT_VARS
+
+
+def test_bash_hands_commands_to_bash_completion(box: Sandbox) -> None:
+    """With bash-completion loaded, `_command_offset` completes after `--`,
+    from the command's word (here 4: activate -d x -- CMD)."""
+    stub = '_command_offset() { COMPREPLY=("offset:$1"); }'
+    assert bash_complete(box, "-d x -- ls", before=stub) == ["offset:4"]
+    assert bash_complete(box, "-- ls -l ", before=stub) == ["offset:2"]
+
+
+def test_bash_registers(box: Sandbox) -> None:
+    path = script_file(box, "bash")
+    done = box.shell("bash", f'eval "$(cat {path})"; complete -p activate')
+    assert (done.returncode, done.stderr) == (0, "")
+    assert done.stdout == "complete -F _activate activate\n"
+
+
+# --- fish ---------------------------------------------------------------------
+
+FISH_CASES = [
+    ("--mo", ["--mode"]),
+    ("--mode ", ["dev", "run"]),
+    ("--mode=", ["--mode=dev", "--mode=run"]),
+    ("--shell j", ["json"]),
+    ("", sorted(completion.SUBCOMMANDS)),
+    ("-", [o for o in OPTIONS if o != "--"]),
+    ("-d ", ["other/", "subdir/"]),
+    ("--dir=su", ["--dir=subdir/"]),
+    ("-f ", ["a.toml", "other/", "subdir/"]),  # manifests and folders
+    ("-f other/", ["other/m.toml"]),
+    ("-f no", ["notes.txt"]),  # no manifest or folder: any file
+    ("--file=", ["--file=a.toml", "--file=other/", "--file=subdir/"]),
+    ("-c ", []),
+    ("-c true ", []),  # no subcommand after -c or --print
+    ("--print ", []),
+    ("--print --mo", ["--mode"]),
+    ("-d subdir s", ["status"]),
+    ("completion ", ["bash", "fish", "tcsh", "zsh"]),
+    ("completion bash ", []),
+    ("vars ", ["list", "set", "unset"]),
+    ("vars set ", sorted(PROJECT_VARS)),
+    ("vars unset MY", ["MY_VAR"]),
+    ("vars set MY_VAR ", []),
+    ("vars list ", []),
+    ("-f other/m.toml vars unset ", ["FROM_FILE"]),
+    ("vars unset -f other/m.toml ", ["FROM_FILE"]),
+    ("vars -", ["-d", "--dir", "-f", "--file"]),
+    ("init ", ["other/", "subdir/"]),
+    ("init --na", ["--name"]),
+    ("status --", ["--dir", "--file", "--json"]),
+    ("deactivate --shell ", ["bash", "zsh", "fish", "tcsh"]),
+    ("-- printen", ["printenv"]),
+    ("-- ls --colo", ["--color", "--color="]),  # ls's own completion
+    ("-- ls --mo", []),  # not activate's options
+]
+
+
+def fish_complete(box: Sandbox, line: str, cwd: Path | None = None) -> list[str]:
+    path = script_file(box, "fish")
+    done = box.shell(
+        "fish",
+        f"cat {path} | source; complete -C $ACTIVATE_LINE",
+        cwd=cwd,
+        env={"ACTIVATE_LINE": f"activate {line}"},
+    )
+    assert (done.returncode, done.stderr) == (0, "")
+    return sorted({row.split("\t")[0] for row in done.stdout.splitlines()})
+
+
+@pytest.mark.parametrize("line, expected", FISH_CASES, ids=[c[0] or "''" for c in FISH_CASES])
+def test_fish_completes(box: Sandbox, line: str, expected: list[str]) -> None:
+    assert fish_complete(box, line) == sorted(expected)
+
+
+def test_fish_vars_from_a_subfolder(box: Sandbox) -> None:
+    deeper = box.project / "subdir" / "deeper"
+    assert fish_complete(box, "vars unset ", cwd=deeper) == sorted(PROJECT_VARS)
+
+
+# --- typed into interactive shells ---------------------------------------------
+
+# (typed after `activate `, then TAB and Enter; the arguments activate gets).
+# Folders may come back with or without their trailing /.
+TYPED = [
+    ("--mo", "--mode"),
+    ("--mode d", "--mode dev"),
+    ("--mode=d", "--mode=dev"),
+    ("--shell fi", "--shell fish"),
+    ("--shell js", "--shell json"),
+    ("--vers", "--version"),
+    ("compl", "completion"),
+    ("completion t", "completion tcsh"),
+    ("vars un", "vars unset"),
+    ("vars unset MY", "vars unset MY_VAR"),
+    ("vars set QU", "vars set QUOTED_KEY"),
+    ("-f other/m.toml vars set FR", "-f other/m.toml vars set FROM_FILE"),
+    ("-- printen", "-- printenv"),
+    ("-d su", "-d subdir"),
+    ("--dir=su", "--dir=subdir"),
+    ("-f a.", "-f a.toml"),
+    ("-f oth", "-f other"),
+    ("init su", "init subdir"),
+    ("status --j", "status --json"),
+    ("deactivate --shell t", "deactivate --shell tcsh"),
+    ("-d subdir compl", "-d subdir completion"),
+]
+
+# What activate prints instead of activating: its arguments, between markers
+# its own typed definition (AR""GS) does not contain.
+ECHO_ARGS = {
+    "bash": 'activate() { echo "AR""GS:$* ENDARGS"; }',
+    "zsh": 'activate() { print -r -- "AR""GS:$* ENDARGS" }',
+    "tcsh": "alias activate 'echo AR\"\"GS:\\!* ENDARGS'",
+}
+
+
+def type_completions(
+    box: Sandbox, argv: list[str], setup: str, typed: list[str], shell: str
+) -> dict[str, str]:
+    """Type `activate WORDS<TAB>` + Enter into an interactive shell, for each
+    of `typed`; the arguments activate got, for each."""
+    child = pexpect.spawn(
+        argv[0],
+        argv[1:],
+        cwd=str(box.project),
+        env={**box.env, "TERM": "xterm"},
+        encoding="utf-8",
+        timeout=TIMEOUT,
+        dimensions=(40, 250),
+    )
+    try:
+        child.sendline(f'{setup}; {ECHO_ARGS[shell]}; echo SET""UP-DONE')
+        child.expect("SETUP-DONE")
+        got = {}
+        for words in typed:
+            child.send(f"activate {words}\t")
+            child.send("\r")
+            child.expect(r"ARGS:(.*?) ENDARGS")
+            got[words] = re.sub(r"/( |$)", r"\1", child.match.group(1).strip())
+        return got
+    finally:
+        child.close(force=True)
+
+
+def test_bash_typed(box: Sandbox) -> None:
+    path = script_file(box, "bash")
+    argv = [shell_path("bash"), "--norc", "--noprofile", "-i"]
+    got = type_completions(box, argv, f'eval "$(cat {path})"', [w for w, _ in TYPED], "bash")
+    assert got == dict(TYPED)
+
+
+@pytest.mark.parametrize("form", ["source", "eval", "fpath"])
+def test_zsh_typed(box: Sandbox, form: str) -> None:
+    """With compinit: `source <(activate completion zsh)`, `eval "$(...)"`,
+    or the script saved as _activate in a folder of $fpath."""
+    path = script_file(box, "zsh")
+    compinit = "autoload -Uz compinit && compinit -u -D"
+    if form == "source":
+        setup = f"{compinit}; source {path}"
+    elif form == "eval":
+        setup = f'{compinit}; eval "$(cat {path})"'
+    else:
+        functions = box.root / "zfunc"
+        functions.mkdir()
+        shutil.copy(path, functions / "_activate")
+        setup = f"fpath=({functions} $fpath); {compinit}"
+    argv = [shell_path("zsh"), "-f", "-i"]
+    got = type_completions(box, argv, setup, [w for w, _ in TYPED], "zsh")
+    assert got == dict(TYPED)
+
+
+def test_zsh_excludes_subcommands_after_an_action(box: Sandbox) -> None:
+    path = script_file(box, "zsh")
+    setup = f"autoload -Uz compinit && compinit -u -D; source {path}"
+    argv = [shell_path("zsh"), "-f", "-i"]
+    typed = ["--print compl", "-c true compl", "-- ls --mo", "status --mo", "deactivate --shell j"]
+    got = type_completions(box, argv, setup, typed, "zsh")
+    assert got == {w: w for w in typed}
+
+
+def test_zsh_loads_without_compinit(box: Sandbox) -> None:
+    """Without compinit: no error, nothing registered, _activate defined."""
+    path = script_file(box, "zsh")
+    for load in (f"source {path}", f'eval "$(cat {path})"'):
+        done = box.shell(
+            "zsh", f"{load}; print ${{+functions[_activate]}} ${{+functions[compdef]}}"
+        )
+        assert (done.returncode, done.stderr, done.stdout) == (0, "", "1 0\n")
+
+
+def test_zsh_registers_with_compinit(box: Sandbox) -> None:
+    path = script_file(box, "zsh")
+    script = (
+        f"autoload -Uz compinit && compinit -u -D; source {path}; print -r -- $_comps[activate]"
+    )
+    done = box.shell("zsh", script)
+    assert (done.returncode, done.stderr, done.stdout) == (0, "", "_activate\n")
+
+
+def test_tcsh_typed(box: Sandbox) -> None:
+    path = script_file(box, "tcsh")
+    argv = [shell_path("tcsh"), "-f", "-i"]
+    setup = f'set edit; eval "`cat {path}`"'
+    got = type_completions(box, argv, setup, [w for w, _ in TYPED], "tcsh")
+    assert got == dict(TYPED)
+
+
+def test_completing_never_runs_activate() -> None:
+    """The scripts are static: no line runs activate (`$(activate`,
+    `(activate`, `command activate`, a line or statement starting with it)."""
+    runs = re.compile(r"(^|[;&|(`]|\$\()[ \t]*(command[ \t]+)?activate\b", re.MULTILINE)
+    for shell in completion.SHELLS:
+        code = re.sub(r"^#.*", "", completion.script(shell), flags=re.MULTILINE)
+        assert not runs.search(code), shell
