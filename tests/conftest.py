@@ -13,7 +13,7 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -205,3 +205,39 @@ def _stop_leftovers(root: Path) -> None:
                 os.kill(int(pid), 9)
             except OSError:
                 pass
+
+
+# A hook that counts its runs in the project's `count` file and exports the count.
+COUNTING_HOOK = """version = 1
+[hook]
+on-activate = '''
+echo run >> "$FLOX_ENV_PROJECT/count"
+export FROM_HOOK="hooked $(wc -l < "$FLOX_ENV_PROJECT/count" | tr -d ' ')"
+'''
+"""
+
+
+def hook_runs(sandbox: Sandbox) -> int:
+    """How many times COUNTING_HOOK ran in this sandbox."""
+    count = sandbox.project / "count"
+    return len(count.read_text().splitlines()) if count.exists() else 0
+
+
+def wait_until(done: Callable[[], object], timeout: float = 20) -> None:
+    """Poll until `done()` is true (a test failure after `timeout` seconds)."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not done():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.02)
+
+
+def in_place(shell: str, *args: str) -> str:
+    """The line that activates `shell` in place (`activate --print ARGS`, evaluated)."""
+    command = " ".join([ACTIVATE, "--print", *args])
+    if shell == "fish":
+        return f"{command} | source"
+    if shell == "tcsh":
+        return f'eval "`{command}`"'
+    return f'eval "$({command})"'

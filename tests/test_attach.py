@@ -12,23 +12,9 @@ import signal
 import stat
 import subprocess
 import sys
-import time
 from pathlib import Path
 
-from conftest import ACTIVATE, Sandbox
-
-COUNTING_HOOK = """version = 1
-[hook]
-on-activate = '''
-echo run >> "$FLOX_ENV_PROJECT/count"
-export FROM_HOOK="hooked $(wc -l < "$FLOX_ENV_PROJECT/count" | tr -d ' ')"
-'''
-"""
-
-
-def hook_runs(sandbox: Sandbox) -> int:
-    count = sandbox.project / "count"
-    return len(count.read_text().splitlines()) if count.exists() else 0
+from conftest import ACTIVATE, COUNTING_HOOK, Sandbox, hook_runs, wait_until
 
 
 def hold(
@@ -43,20 +29,13 @@ def hold(
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
-    _wait_until(lambda: _holders(sandbox) > 0 or proc.poll() is not None)
+    wait_until(lambda: _holders(sandbox) > 0 or proc.poll() is not None)
     assert proc.poll() is None, proc.stderr.read() if proc.stderr else ""
     return proc
 
 
 def _holders(sandbox: Sandbox) -> int:
     return sum(1 for p in sandbox.state_files() if p.parent.name == "holders")
-
-
-def _wait_until(done: object, timeout: float = 20) -> None:
-    deadline = time.monotonic() + timeout
-    while not done():  # type: ignore[operator]
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.02)
 
 
 def test_second_activation_attaches_without_running_the_hook(sandbox: Sandbox) -> None:
@@ -168,7 +147,7 @@ def test_a_starter_killed_during_the_hook_is_taken_over(sandbox: Sandbox) -> Non
         stdin=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    _wait_until((sandbox.project / "asleep").exists)  # the hook is running: its bash sleeps
+    wait_until((sandbox.project / "asleep").exists)  # the hook is running: its bash sleeps
     starter.send_signal(signal.SIGKILL)
     starter.wait()
     (sandbox.project / "count").write_text("")  # the next hook run must not sleep
@@ -190,7 +169,7 @@ def test_a_reused_pid_or_a_zombie_does_not_count_as_alive(sandbox: Sandbox) -> N
     sandbox.write_manifest(COUNTING_HOOK)
     # A finished activation that nobody has reaped yet is a zombie.
     zombie = subprocess.Popen([ACTIVATE, "--", "true"], cwd=sandbox.project, env=sandbox.env)
-    _wait_until(lambda: _is_zombie(zombie.pid))
+    wait_until(lambda: _is_zombie(zombie.pid))
     sandbox.run(["--", "true"])
     assert hook_runs(sandbox) == 2
     zombie.wait()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import ACTIVATE, Sandbox
+from conftest import ACTIVATE, Sandbox, in_place
 
 MANIFEST = """version = 1
 [vars]
@@ -80,7 +80,7 @@ def _script(shell: str, between: str = "") -> str:
         return (
             (
                 f"{dump.format('$B')}\n"
-                f'eval "`{ACTIVATE} --print`"\n'
+                f"{in_place(shell)}\n"
                 'echo "in: $GREETING $PROFILE_VAR $FROM_HOOK"\n'
                 f"{between}\n"
                 "deactivate\n"
@@ -123,10 +123,7 @@ def test_deactivate_keeps_path_entries_added_since(sandbox: Sandbox, shell: str)
         "fish": "set -gx PATH /user/added $PATH",
         "tcsh": "setenv PATH /user/added:$PATH",
     }.get(shell, 'export PATH="/user/added:$PATH"')
-    activate = {
-        "fish": f"{ACTIVATE} --print | source",
-        "tcsh": f'eval "`{ACTIVATE} --print`"',
-    }.get(shell, f'eval "$({ACTIVATE} --print)"')
+    activate = in_place(shell)
     show = 'printenv PATH; printenv FLOX_ENV || echo "no FLOX_ENV"'
     # (fish and tcsh read their rc files even with -c: the shell's own PATH is the reference)
     result = sandbox.shell(shell, f"printenv PATH\n{activate}\n{add}\ndeactivate\n{show}\n")
@@ -141,12 +138,7 @@ def test_nested_in_place_activations_are_left_one_at_a_time(sandbox: Sandbox, sh
     (inner / ".flox" / "env").mkdir(parents=True)
     (inner / ".flox" / "env" / "manifest.toml").write_text('version = 1\n[vars]\nINNER = "1"\n')
     (inner / ".flox" / "env.json").write_text('{"name": "inner", "version": 1}')
-    if shell == "fish":
-        act = f"{ACTIVATE} --print | source; {ACTIVATE} -d {inner} --print | source"
-    elif shell == "tcsh":
-        act = f'eval "`{ACTIVATE} --print`"\neval "`{ACTIVATE} -d {inner} --print`"'
-    else:
-        act = f'eval "$({ACTIVATE} --print)"; eval "$({ACTIVATE} -d {inner} --print)"'
+    act = in_place(shell) + "\n" + in_place(shell, "-d", str(inner))
     show = "printenv FLOX_PROMPT_ENVIRONMENTS || echo none"
     result = sandbox.shell(shell, f"{act}\n{show}\ndeactivate\n{show}\ndeactivate\n{show}\n")
     assert result.stdout.split() == ["inner", "outer", "outer", "none"], result.stderr

@@ -17,20 +17,7 @@ from pathlib import Path
 import pexpect
 import pytest
 
-from conftest import ACTIVATE, Sandbox, shell_path
-
-COUNTING_HOOK = """version = 1
-[hook]
-on-activate = '''
-echo run >> "$FLOX_ENV_PROJECT/count"
-export FROM_HOOK="hooked $(wc -l < "$FLOX_ENV_PROJECT/count" | tr -d ' ')"
-'''
-"""
-
-
-def hook_runs(sandbox: Sandbox) -> int:
-    count = sandbox.project / "count"
-    return len(count.read_text().splitlines()) if count.exists() else 0
+from conftest import ACTIVATE, COUNTING_HOOK, Sandbox, hook_runs, shell_path, wait_until
 
 
 def leftovers(sandbox: Sandbox) -> list[str]:
@@ -97,7 +84,7 @@ def test_a_damaged_record_gives_a_warning_and_a_fresh_start(
         stderr=subprocess.DEVNULL,
     )
     try:
-        _wait_for(lambda: "record" in leftovers(sandbox))
+        wait_until(lambda: "record" in leftovers(sandbox))
         record = next(p for p in sandbox.state_files() if p.name == "record")
         record.write_bytes(damage)
         result = sandbox.run(["--", "printenv", "FROM_HOOK"])
@@ -279,7 +266,7 @@ def test_no_file_with_hook_values_is_readable_by_others(sandbox: Sandbox) -> Non
         stderr=subprocess.DEVNULL,
     )
     try:
-        _wait_for(lambda: "record" in leftovers(sandbox))
+        wait_until(lambda: "record" in leftovers(sandbox))
         sandbox.run(["--print", "--shell", "tcsh"])  # leaves its (self-deleting) file unsourced
         found = [p for p in sandbox.state_files() if b"hunter2" in p.read_bytes()]
         assert found  # the record and the unsourced tcsh file
@@ -327,10 +314,3 @@ def test_flox_shell_naming_a_missing_shell(sandbox: Sandbox) -> None:
     result = sandbox.run([], env={"FLOX_SHELL": "/opt/nowhere/bash"})
     assert result.returncode == 1
     assert "cannot start bash (FLOX_SHELL=/opt/nowhere/bash)" in result.stderr
-
-
-def _wait_for(done: object, timeout: float = 20) -> None:
-    deadline = time.monotonic() + timeout
-    while not done():  # type: ignore[operator]
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.02)

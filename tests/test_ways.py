@@ -15,7 +15,7 @@ import pytest
 
 from activator.varrefs import escape
 
-from conftest import ACTIVATE, Sandbox
+from conftest import Sandbox, in_place
 
 # Prints the environment variable V byte for byte, from inside any shell.
 SHOW_V = f"{sys.executable} -c 'import os,sys;sys.stdout.buffer.write(os.environb[b\"V\"])'"
@@ -45,19 +45,15 @@ def _manifest_with(value: str) -> str:
     return f"version = 1\n[vars]\nV = {toml_value}\n"
 
 
-def _in_place(shell: str, script_after: str) -> str:
+def in_place_then(shell: str, script_after: str) -> str:
     """A script that activates the shell in place, then runs `script_after`."""
-    if shell == "fish":
-        return f"{ACTIVATE} --print | source\n{script_after}\n"
-    if shell == "tcsh":
-        return f'eval "`{ACTIVATE} --print`"\n{script_after}\n'
-    return f'eval "$({ACTIVATE} --print)"\n{script_after}\n'
+    return f"{in_place(shell)}\n{script_after}\n"
 
 
 @pytest.mark.parametrize("value", HOSTILE.values(), ids=HOSTILE.keys())
 def test_value_round_trips_in_place(sandbox: Sandbox, shell: str, value: str) -> None:
     sandbox.write_manifest(_manifest_with(value))
-    result = sandbox.shell(shell, _in_place(shell, SHOW_V))
+    result = sandbox.shell(shell, in_place_then(shell, SHOW_V))
     assert result.returncode == 0, result.stderr
     assert result.stdout == value
     assert not (sandbox.project / "PWNED").exists()
@@ -117,8 +113,8 @@ def test_profile_runs_with_c_and_in_place_but_not_with_command(
     sandbox.write_manifest(f"version = 1\n[profile]\n{shell} = '''\n{profile}\n'''\n")
     with_c = sandbox.run(["--shell", shell, "-c", "hello c"])
     assert with_c.stdout.strip() == "profile-c", with_c.stderr
-    in_place = sandbox.shell(shell, _in_place(shell, "hello inplace"))
-    assert in_place.stdout.strip() == "profile-inplace", in_place.stderr
+    evaluated = sandbox.shell(shell, in_place_then(shell, "hello inplace"))
+    assert evaluated.stdout.strip() == "profile-inplace", evaluated.stderr
     one_shot = sandbox.run(["--", "sh", "-c", "command -v hello || echo none"])
     assert one_shot.stdout.strip() == "none"
 

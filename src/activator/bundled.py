@@ -34,3 +34,25 @@ def which(program: str, path: str | None) -> str | None:
 def bash_program(environ: Mapping[str, str]) -> str:
     """The bash that runs hooks: bash on PATH, else /bin/bash."""
     return which("bash", environ.get("PATH")) or "/bin/bash"
+
+
+def capture(argv: list[str], env: Mapping[str, str]) -> tuple[int, str]:
+    """Run `argv` (stdin from /dev/null) and return its wait status and what
+    it wrote to stdout and stderr."""
+    r, w = os.pipe()
+    try:
+        pid = os.posix_spawn(
+            argv[0],
+            argv,
+            dict(env),
+            file_actions=[
+                (os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
+                (os.POSIX_SPAWN_DUP2, w, 1),
+                (os.POSIX_SPAWN_DUP2, w, 2),
+            ],
+        )
+    finally:
+        os.close(w)
+    with os.fdopen(r, "rb") as f:
+        output = f.read().decode("utf-8", "replace")
+    return os.waitpid(pid, 0)[1], output

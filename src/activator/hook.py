@@ -112,17 +112,8 @@ def _stderr_is_terminal() -> bool:
 
 
 def _syntax_error(bash: str, hook_file: str, env: Mapping[str, str]) -> tuple[int, str] | None:
-    """(hook line, message) if `bash -n` rejects the hook (checked only after a failure)."""
-    r, w = os.pipe()
-    try:
-        pid = os.posix_spawn(
-            bash, [bash, "-n", hook_file], dict(env), file_actions=[(os.POSIX_SPAWN_DUP2, w, 2)]
-        )
-    finally:
-        os.close(w)
-    with os.fdopen(r, "rb") as f:
-        err = f.read().decode("utf-8", "replace")
-    _, status = os.waitpid(pid, 0)
+    """(line, message) if `bash -n` rejects the hook (checked only after a failure)."""
+    status, err = bundled.capture([bash, "-n", hook_file], env)
     if status == 0:
         return None
     first = err.splitlines()[0] if err else ""

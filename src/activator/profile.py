@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 
-from .bundled import which
+from .bundled import capture, which
 from .errors import warn
 from .manifest import Manifest, find_key_line
 from .state import read_file, write_atomic
@@ -70,23 +70,8 @@ def _syntax_error(shell: str, path: str, path_env: str | None) -> str | None:
     program = which(shell, path_env)
     if program is None:
         return None
-    r, w = os.pipe()
-    try:
-        pid = os.posix_spawn(
-            program,
-            [program, *_CHECK[shell], path],
-            {"PATH": path_env or os.defpath, "HOME": "/nonexistent", "LANG": "C.UTF-8"},
-            file_actions=[
-                (os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
-                (os.POSIX_SPAWN_DUP2, w, 1),
-                (os.POSIX_SPAWN_DUP2, w, 2),
-            ],
-        )
-    finally:
-        os.close(w)
-    with os.fdopen(r, "rb") as f:
-        message = f.read().decode("utf-8", "replace")
-    _, status = os.waitpid(pid, 0)
+    env = {"PATH": path_env or os.defpath, "HOME": "/nonexistent", "LANG": "C.UTF-8"}
+    status, message = capture([program, *_CHECK[shell], path], env)
     if status == 0:
         return None
     lines = [x.strip() for x in message.replace(path, "").splitlines() if x.strip()]

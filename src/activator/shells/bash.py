@@ -14,6 +14,7 @@ from .posix import (
     source,
     unset_var,
 )
+from .posix import define_deactivate as posix_deactivate
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -101,7 +102,7 @@ def forget(depth: int) -> str:
 
 def define_deactivate(command: str) -> str:
     """A `deactivate` function that runs `command deactivate` and evaluates its code."""
-    return f'deactivate() {{ eval "$(command {quote(command)} deactivate --shell bash)"; }};'
+    return posix_deactivate(command, "bash")
 
 
 def undefine_deactivate() -> str:

@@ -62,3 +62,9 @@ def path_edit(edit: PathEdit) -> str:
     """A call of `__activate_path_edit` (defined by `HELPERS`)."""
     args = (":".join(edit.front), ":".join(edit.back), ":".join(edit.remove))
     return f"__activate_path_edit {edit.name} " + " ".join(quote(a) for a in args) + ";"
+
+
+def define_deactivate(command: str, shell: str) -> str:
+    """A `deactivate` function (same code in bash and zsh) that runs `command
+    deactivate --shell SHELL` and evaluates what it prints."""
+    return f'deactivate() {{ eval "$(command {quote(command)} deactivate --shell {shell})"; }};'

@@ -13,6 +13,7 @@ from .posix import (
     set_var,
     source,
 )
+from .posix import define_deactivate as posix_deactivate
 from .posix import unset_var as _posix_unset
 
 # zsh ties these to arrays (MANPATH to manpath, ...): they always exist, empty
@@ -107,7 +108,7 @@ def forget(depth: int) -> str:
 
 def define_deactivate(command: str) -> str:
     """A `deactivate` function that runs `command deactivate` and evaluates its code."""
-    return f'deactivate() {{ eval "$(command {quote(command)} deactivate --shell zsh)"; }};'
+    return posix_deactivate(command, "zsh")
 
 
 def undefine_deactivate() -> str:
