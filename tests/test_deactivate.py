@@ -168,3 +168,13 @@ def test_deactivate_in_a_child_of_the_activated_shell_says_to_exit(
     result = sandbox.shell(shell_name, script)
     assert "rc=1" in result.stdout
     assert "activated in place in a parent shell" in result.stderr
+
+
+def test_undo_records_of_shells_that_exited_are_collected(sandbox: Sandbox) -> None:
+    sandbox.write_manifest("version = 1\n")
+    assert sandbox.shell("bash", in_place("bash")).returncode == 0  # that shell exits
+    inplace = sandbox.root / "runtime" / "activate" / "inplace"
+    assert any(inplace.iterdir())
+    sandbox.write_manifest("version = 1\n# changed: the next activation starts afresh\n")
+    assert sandbox.run(["--", "true"]).returncode == 0
+    assert list(inplace.iterdir()) == []

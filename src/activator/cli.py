@@ -15,6 +15,7 @@ from .errors import EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_USAGE, ActivateError, r
 HELP = """\
 usage: activate [-d DIR | -f FILE] [--mode dev|run] [--shell SHELL]
                 [--print | -c CODE | -- COMMAND [ARGS...]]
+       activate init | status | deactivate | edit | vars | completion ...
 
 Activate an environment described by a Flox-format manifest
 (.flox/env/manifest.toml): its [vars], [hook] on-activate and [profile].
@@ -29,6 +30,15 @@ Ways to activate:
       fish:       activate --print | source
       tcsh:       eval "`activate --print`"
 
+Commands:
+  activate init [DIR] [--name NAME]   create .flox/env/manifest.toml and .flox/env.json
+  activate status [--json]            environments active here, live activations
+  activate deactivate                 leave an in-place activation (or type `deactivate`)
+  activate edit                       edit the manifest; it is saved only when valid
+  activate vars list | set NAME VALUE | unset NAME
+  activate completion bash|zsh|fish|tcsh
+                                      completion code, e.g. eval "$(activate completion bash)"
+
 Options:
   -d, --dir DIR       the project folder holding .flox (default: the nearest
                       .flox at or above the current folder, like git)
@@ -37,7 +47,8 @@ Options:
                       run: tools only. Default: the manifest's
                       [options] activate.mode, else dev
       --shell SHELL   bash, zsh, fish or tcsh, or a path to one (sh, dash, ash
-                      and ksh get bash code, csh gets tcsh's)
+                      and ksh get bash code, csh gets tcsh's); with --print
+                      also json: the variables as a JSON object
   -h, --help          show this help
       --version       show the version
 Options that take a value also accept --option=value.

@@ -159,7 +159,8 @@ class ActivationDir:
 def collect_garbage(group_dir: str, current_key: str, launch_dir: str) -> None:
     """Remove what no live process can use any more: this project's activations
     of older manifests (no live holder or starter), their cached manifest and
-    profile files, and launch files nobody sourced (older than an hour).
+    profile files, undo records of shells that have exited, and launch files
+    nobody sourced (older than an hour).
     Run when an activation starts, never when attaching."""
     try:
         names = os.listdir(group_dir)
@@ -182,6 +183,17 @@ def collect_garbage(group_dir: str, current_key: str, launch_dir: str) -> None:
         path = os.path.join(group_dir, name)
         if not os.path.isdir(path) and name.split(".")[0] not in in_use:
             remove(path)
+    inplace = os.path.join(os.path.dirname(launch_dir), "inplace")
+    try:
+        shells = os.listdir(inplace)  # undo records, one folder per shell that activated in place
+    except FileNotFoundError:
+        shells = []
+    for name in shells:
+        pid_text, _, tok = name.partition("-")
+        if not (pid_text.isdigit() and procs.alive(int(pid_text), tok)):
+            import shutil
+
+            shutil.rmtree(os.path.join(inplace, name), ignore_errors=True)
     cutoff = time.time() - 3600
     try:
         with os.scandir(launch_dir) as entries:
