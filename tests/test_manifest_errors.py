@@ -96,3 +96,14 @@ def test_other_flox_sections_are_read_without_error(sandbox: Sandbox) -> None:
         "[containerize]",
     ):
         assert section in note
+
+
+def test_sections_and_options_from_newer_flox_schemas_are_named_not_fatal(sandbox: Sandbox) -> None:
+    sandbox.write_manifest(
+        'version = 1\n[futurething]\nx = 1\n[options]\nstability = "unstable"\nallow.unfree = true\n'
+    )
+    result = sandbox.run(["--", "true"])
+    assert result.returncode == 0, result.stderr
+    note = next(line for line in result.stderr.splitlines() if "not supported yet" in line)
+    for item in ("[futurething]", "[options] stability", "[options] allow"):
+        assert item in note

@@ -187,11 +187,13 @@ def _validate(path: str, text: str, data: dict[str, object]) -> Manifest:
         if key not in KNOWN_TOP_LEVEL:
             import difflib
 
-            close = difflib.get_close_matches(key, KNOWN_TOP_LEVEL, n=1)
-            hint = (
-                f"did you mean [{close[0]}]?" if close else "see docs/manifest.md for the sections"
-            )
-            raise fail(f"unknown manifest section {key!r}", (key,), hint)
+            # A near miss of a known section is a typo; anything else may be a
+            # newer Flox schema's, and is named as not supported.
+            close = difflib.get_close_matches(key, KNOWN_TOP_LEVEL, n=1, cutoff=0.75)
+            if close:
+                hint = f"did you mean [{close[0]}]?"
+                raise fail(f"unknown manifest section {key!r}", (key,), hint)
+            m.unsupported.append(f"[{key}]")
 
     for section in ("vars", "hook", "profile", "options", "install", "services", "build"):
         if section in data and not isinstance(data[section], dict):
@@ -316,6 +318,9 @@ def _read_options(m: Manifest, table: dict[str, object], fail: _Fail) -> None:
     systems = table.get("systems")
     if isinstance(systems, list) and all(isinstance(s, str) for s in systems):
         m.systems = [str(s) for s in systems]
+    for key in table:  # cuda-detection: nothing to detect without Nix packages
+        if key not in ("activate", "systems", "cuda-detection"):
+            m.unsupported.append(f"[options] {key}")
 
 
 def _note_unsupported(m: Manifest, data: dict[str, object]) -> None:
