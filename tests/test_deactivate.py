@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import ACTIVATE, Sandbox, in_place
+from conftest import ACTIVATE, Sandbox, in_place, shell_path
 
 MANIFEST = """version = 1
 [vars]
@@ -178,3 +178,45 @@ def test_undo_records_of_shells_that_exited_are_collected(sandbox: Sandbox) -> N
     sandbox.write_manifest("version = 1\n# changed: the next activation starts afresh\n")
     assert sandbox.run(["--", "true"]).returncode == 0
     assert list(inplace.iterdir()) == []
+
+
+def test_a_deactivate_that_exists_already_is_left_alone(sandbox: Sandbox, shell: str) -> None:
+    """A Python venv active before the in-place activation keeps its `deactivate`."""
+    sandbox.write_manifest("version = 1\n")
+    own = {
+        "fish": "function deactivate; echo venv-deactivate; end",
+        "tcsh": "alias deactivate 'echo venv-deactivate'",
+    }.get(shell, "deactivate() { echo venv-deactivate; }")
+    leave = {
+        "fish": f"{ACTIVATE} deactivate | source",
+        "tcsh": f'eval "`{ACTIVATE} deactivate`"',
+    }.get(shell, f'eval "$({ACTIVATE} deactivate)"')
+    show = "printenv FLOX_ENV || echo none"
+    script = f"{own}\n{in_place(shell)}\n{leave}\n{show}\ndeactivate\n"
+    result = sandbox.shell(shell, script)
+    assert result.stdout.split() == ["none", "venv-deactivate"], result.stderr
+
+
+@pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])  # a tcsh alias has no status of its own
+def test_deactivate_reports_a_failure(sandbox: Sandbox, shell: str) -> None:
+    shell_path(shell)
+    sandbox.write_manifest("version = 1\n")
+    # The state directory vanished under the shell: the record is gone.
+    wipe = f"rm -rf {sandbox.root / 'runtime' / 'activate' / 'inplace'}"
+    status = "echo status=$status" if shell == "fish" else "echo status=$?"
+    result = sandbox.shell(shell, f"{in_place(shell)}\n{wipe}\ndeactivate\n{status}\n")
+    assert "status=1" in result.stdout
+    assert "the record of this in-place activation is gone" in result.stderr
+
+
+def test_deactivate_typed_at_a_terminal_explains_itself(sandbox: Sandbox) -> None:
+    import pexpect
+
+    sandbox.write_manifest("version = 1\n")
+    child = pexpect.spawn(
+        ACTIVATE, ["deactivate", "--shell", "bash"], env=sandbox.env, encoding="utf-8"
+    )
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 2
+    assert "prints code for your shell to run" in (child.before or "")

@@ -104,14 +104,6 @@ WITH_REPOSITORY = ("README.md", "docs/getting-started.md")
 # prefer making the example runnable.
 NOT_RUN = [
     ("README.md", "runs this whole test suite"),
-    (
-        "docs/exit-codes.md",
-        'BUG: the hint says "bash\'s message above names the line", but an explicit exit N prints no bash message',
-    ),
-    (
-        "docs/troubleshooting.md",
-        "BUG: the virtual environment's deactivate is removed, not restored, when the activation is left",
-    ),
 ]
 
 

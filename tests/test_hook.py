@@ -132,7 +132,7 @@ def test_bashs_own_messages_give_manifest_line_numbers(sandbox: Sandbox) -> None
     result = sandbox.run(["--", "true"])
     assert result.returncode == 1
     assert "manifest.toml: line 7: UNSET_ANYWHERE: unbound variable" in result.stderr
-    assert "bash's message above names the line" in result.stderr
+    assert "or for bash's message above" in result.stderr
 
 
 def test_an_older_manifests_hook_is_named_by_its_key(sandbox: Sandbox) -> None:

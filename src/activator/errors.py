@@ -81,10 +81,10 @@ def plain_lines(err: ActivateError) -> list[str]:
     where = err.location()
     if where:
         lines.append(f"  in {where}")
-    for d in err.details:
-        lines.extend("  " + part for part in d.splitlines() or [""])
     if err.source_text is not None and err.line is not None:
         lines.extend("  " + x for x in excerpt(err.source_text, err.line, err.column))
+    for d in err.details:
+        lines.extend("  " + part for part in d.splitlines() or [""])
     if err.hint:
         lines.append(f"  hint: {err.hint}")
     return lines

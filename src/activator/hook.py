@@ -197,8 +197,11 @@ def _check(manifest: Manifest, status: int, outcome: bytes | None) -> None:
         )
     verb = f"exited with status {n}" if kind == "exit" else f"returned {n}"
     hint = "fix the failing command, or end the hook with `true` if the failure is expected"
-    if not details:  # e.g. `set -u` and an unset variable: only bash's message says where
-        hint = f"bash's message above names the line (its line numbers are those of {os.path.basename(manifest.path)})"
+    if not details:  # an explicit `exit N`, or e.g. `set -u` meeting an unset variable
+        hint = (
+            f"look for `exit {n}` in the hook, or for bash's message above (its line"
+            f" numbers are those of {os.path.basename(manifest.path)})"
+        )
     raise ActivateError(f"{where} {verb}", details=details, hint=hint, status=n)
 
 

@@ -28,6 +28,16 @@ def run(req: Request) -> int:
     if words:
         raise UsageError(f"activate deactivate takes no arguments: {' '.join(words)}")
     choice = detect.choose(opts.get("shell") or req.shell, os.environ)
+    if os.isatty(1):  # typed at a prompt: nothing would evaluate the code
+        line = {
+            "fish": "activate deactivate | source",
+            "tcsh": 'eval "`activate deactivate`"',
+        }.get(choice.kind, 'eval "$(activate deactivate)"')
+        raise ActivateError(
+            "activate deactivate prints code for your shell to run",
+            hint=f"type `deactivate`, or {line}",
+            status=2,
+        )
     stack = os.environ.get(inplace.STACK, "").split()
     if not stack:
         if os.environ.get("FLOX_ENV"):

@@ -101,10 +101,12 @@ def forget(depth: int) -> str:
 
 
 def define_deactivate(command: str) -> str:
-    """A `deactivate` function that runs `command deactivate` and evaluates its code."""
-    return posix_deactivate(command, "bash")
+    """A `deactivate` function running `command deactivate`, unless one exists."""
+    return posix_deactivate(
+        command, "bash", "{ declare -F deactivate || alias deactivate; } >/dev/null 2>&1"
+    )
 
 
 def undefine_deactivate() -> str:
-    """Remove the `deactivate` function."""
-    return "unset -f deactivate;"
+    """Remove `deactivate`, if this activation defined it."""
+    return 'if [ -n "${_activate_deactivate-}" ]; then unset -f deactivate; unset _activate_deactivate; fi;'

@@ -118,10 +118,17 @@ def forget(depth: int) -> str:
 
 
 def define_deactivate(command: str) -> str:
-    """A `deactivate` function that runs `command deactivate` and sources its code."""
-    return f"function deactivate; command {quote(command)} deactivate --shell fish | source; end;"
+    """A `deactivate` function that runs `command deactivate` and sources its
+    code, returning its failure; left out when a `deactivate` exists already."""
+    return (
+        "if not functions -q deactivate; function deactivate; "
+        f"set -l __activate_code (command {quote(command)} deactivate --shell fish); or return $status; "
+        "string join \\n -- $__activate_code | source; end; set -g _activate_deactivate 1; end;"
+    )
 
 
 def undefine_deactivate() -> str:
-    """Remove the `deactivate` function."""
-    return "functions -e deactivate;"
+    """Remove `deactivate`, if this activation defined it."""
+    return (
+        "if set -q _activate_deactivate; functions -e deactivate; set -e _activate_deactivate; end;"
+    )

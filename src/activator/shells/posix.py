@@ -64,7 +64,13 @@ def path_edit(edit: PathEdit) -> str:
     return f"__activate_path_edit {edit.name} " + " ".join(quote(a) for a in args) + ";"
 
 
-def define_deactivate(command: str, shell: str) -> str:
+def define_deactivate(command: str, shell: str, exists: str) -> str:
     """A `deactivate` function (same code in bash and zsh) that runs `command
-    deactivate --shell SHELL` and evaluates what it prints."""
-    return f'deactivate() {{ eval "$(command {quote(command)} deactivate --shell {shell})"; }};'
+    deactivate --shell SHELL`, evaluates what it prints and returns its failure;
+    defined only when the shell test `exists` is false, so a `deactivate`
+    already there (a Python venv's) is left alone."""
+    body = (
+        f'set -- "$(command {quote(command)} deactivate --shell {shell})" "$?"; '
+        '[ "$2" = 0 ] || return "$2"; eval "$1";'
+    )
+    return f"if {exists}; then :; else deactivate() {{ {body} }}; _activate_deactivate=1; fi;"

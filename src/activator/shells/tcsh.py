@@ -146,10 +146,12 @@ def forget(depth: int) -> str:
 
 
 def define_deactivate(command: str) -> str:
-    """A `deactivate` alias that runs `command deactivate` (which prints a `source` line)."""
-    return f"alias deactivate 'eval \"`'{quote(command)}' deactivate --shell tcsh`\"';\n"
+    """A `deactivate` alias that runs `command deactivate` (which prints a
+    `source` line); left out when a `deactivate` alias exists already."""
+    alias = f"alias deactivate 'eval \"`'{quote(command)}' deactivate --shell tcsh`\"'"
+    return f'if ( "`alias deactivate`" == "" ) then\n{alias}\nset _activate_deactivate\nendif\n'
 
 
 def undefine_deactivate() -> str:
-    """Remove the `deactivate` alias."""
-    return "unalias deactivate;\n"
+    """Remove `deactivate`, if this activation defined it."""
+    return "if ( $?_activate_deactivate ) then\nunalias deactivate\nunset _activate_deactivate\nendif\n"

@@ -26,7 +26,7 @@ _TIED = frozenset(
 def unset_var(name: str) -> str:
     """`unset NAME;`, or for a tied special, empty and no longer exported."""
     if name in _TIED:
-        return f"{name}=; typeset +x {name};"
+        return f"{name.lower()}=(); typeset +x {name};"  # MANPATH= would leave manpath=('')
     return _posix_unset(name)
 
 
@@ -107,10 +107,12 @@ def forget(depth: int) -> str:
 
 
 def define_deactivate(command: str) -> str:
-    """A `deactivate` function that runs `command deactivate` and evaluates its code."""
-    return posix_deactivate(command, "zsh")
+    """A `deactivate` function running `command deactivate`, unless one exists."""
+    return posix_deactivate(
+        command, "zsh", "(( ${+functions[deactivate]} + ${+aliases[deactivate]} ))"
+    )
 
 
 def undefine_deactivate() -> str:
-    """Remove the `deactivate` function."""
-    return "unfunction deactivate 2>/dev/null;"
+    """Remove `deactivate`, if this activation defined it."""
+    return "if (( ${+_activate_deactivate} )); then unfunction deactivate 2>/dev/null; unset _activate_deactivate; fi;"
