@@ -219,3 +219,11 @@ def test_a_long_hook_shows_a_spinner_on_a_terminal_only(sandbox: Sandbox) -> Non
     child.expect(pexpect.EOF)
     quiet = sandbox.run(["--", "true"])  # stderr is not a terminal
     assert "running" not in quiet.stderr
+
+
+def test_subcommands_take_dir_before_or_after_their_name(sandbox: Sandbox, tmp_path: Path) -> None:
+    target = tmp_path / "elsewhere"
+    assert sandbox.run(["init", "-d", str(target), "--name", "x"]).returncode == 0
+    assert (target / ".flox" / "env" / "manifest.toml").exists()
+    assert sandbox.run(["-d", str(target), "vars", "set", "A", "1"]).returncode == 0
+    assert sandbox.run(["vars", "list", "--dir", str(target)]).stdout == 'A = "1"\n'

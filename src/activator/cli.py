@@ -113,7 +113,7 @@ def parse(args: list[str]) -> Request | str:
         if arg == "--version":
             return "version"
         if name in ("-d", "--dir", "-f", "--file", "--mode", "--shell"):
-            key = {"-d": "dir", "-f": "file"}.get(name, name.lstrip("-"))
+            key = _OPTION_NAMES.get(name, name.lstrip("-"))
             if key in opts:
                 raise UsageError(f"{name} given twice")
             opts[key] = inline if eq else value(name)
@@ -148,6 +148,7 @@ def parse(args: list[str]) -> Request | str:
 
 
 _ACTION_FLAGS = {"print": "--print", "code": "-c", "command": "--"}
+_OPTION_NAMES = {"-d": "dir", "-f": "file"}  # short options, by their long names
 SUBCOMMANDS = ("init", "status", "deactivate", "edit", "vars", "completion")
 
 
@@ -167,7 +168,8 @@ def split_options(
     args: tuple[str, ...] | list[str], with_value: tuple[str, ...], switches: tuple[str, ...]
 ) -> tuple[dict[str, str], list[str]]:
     """A subcommand's options (`--name VALUE`, `--name=VALUE`, `-x VALUE`,
-    switches set to "1") and its other words, in order. After `--`, all words."""
+    switches set to "1"; -d and -f under their long names) and its other
+    words, in order. After `--`, all words."""
     opts: dict[str, str] = {}
     words: list[str] = []
     i = 0
@@ -180,7 +182,7 @@ def split_options(
         if name in with_value:
             if not eq and i + 1 >= len(args):
                 raise UsageError(f"{name} needs a value")
-            opts[name.lstrip("-")] = inline if eq else args[i + 1]
+            opts[_OPTION_NAMES.get(name, name.lstrip("-"))] = inline if eq else args[i + 1]
             i += 1 if eq else 2
             continue
         if arg in switches:
@@ -191,6 +193,11 @@ def split_options(
             words.append(arg)
         i += 1
     return opts, words
+
+
+def where(req: Request, opts: dict[str, str]) -> tuple[str | None, str | None]:
+    """The -d DIR and -f FILE a subcommand was given, after or before its name."""
+    return opts.get("dir") or req.directory, opts.get("file") or req.file
 
 
 def main(args: list[str] | None = None) -> int:

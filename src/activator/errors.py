@@ -93,7 +93,7 @@ def plain_lines(err: ActivateError) -> list[str]:
 def report(err: ActivateError) -> None:
     """Write the error to stderr: styled with rich on a terminal, plain otherwise."""
     lines = plain_lines(err)
-    if not _stderr_is_terminal():
+    if os.environ.get("NO_COLOR") or not stderr_is_terminal():
         sys.stderr.write("\n".join(lines) + "\n")
         sys.stderr.flush()
         return
@@ -114,8 +114,9 @@ def warn(message: str) -> None:
     sys.stderr.flush()
 
 
-def _stderr_is_terminal() -> bool:
-    if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
+def stderr_is_terminal() -> bool:
+    """True when stderr is a terminal that can redraw a line (not TERM=dumb)."""
+    if os.environ.get("TERM") == "dumb":
         return False
     try:
         return os.isatty(2)

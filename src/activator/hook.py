@@ -13,7 +13,7 @@ import os
 import sys
 
 from . import bundled, plan
-from .errors import EXIT_HOOK_ENDED_EARLY, EXIT_INTERRUPTED, ActivateError
+from .errors import EXIT_HOOK_ENDED_EARLY, EXIT_INTERRUPTED, ActivateError, stderr_is_terminal
 from .manifest import Manifest
 from .plan import Op
 from .state import read_file, remove, write_atomic
@@ -78,7 +78,7 @@ def run(manifest: Manifest, env: Mapping[str, str], workdir: str) -> list[Op]:
 def _wait(pid: int, label: str) -> int:
     """Wait for the hook; if it is still running after 2 s and stderr is a
     terminal, show a spinner with the elapsed time until it ends."""
-    if not _stderr_is_terminal() or not hasattr(os, "pidfd_open"):
+    if not stderr_is_terminal() or not hasattr(os, "pidfd_open"):
         return os.waitpid(pid, 0)[1]
     import select
     import time
@@ -102,13 +102,6 @@ def _wait(pid: int, label: str) -> int:
     finally:
         os.close(fd)
     return os.waitpid(pid, 0)[1]
-
-
-def _stderr_is_terminal() -> bool:
-    try:
-        return os.isatty(2) and os.environ.get("TERM") != "dumb"
-    except OSError:
-        return False
 
 
 def _syntax_error(bash: str, hook_file: str, env: Mapping[str, str]) -> tuple[int, str] | None:

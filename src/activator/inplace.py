@@ -65,8 +65,7 @@ def undo(root: str, environ: Mapping[str, str], record_id: str) -> tuple[list[pl
         current = environ.get(name)
         if name in added and current is not None:
             # Remove only the entries the activation added: the user's own stay.
-            drop = set(added[name])
-            value = ":".join(e for e in current.split(":") if e not in drop)
+            value = plan.edit_path(current, plan.PathEdit(name, remove=tuple(added[name])))
             ops.append(
                 plan.UnsetVar(name) if old is None and not value else plan.SetVar(name, value)
             )

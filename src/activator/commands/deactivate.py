@@ -15,7 +15,7 @@ from .. import inplace, procs, render
 from ..activation import Request
 from ..cli import UsageError, split_options
 from ..errors import ActivateError
-from ..plan import Op, Prompt, SetVar, Source, UnsetVar
+from ..plan import Op, Prompt, Source, apply
 from ..state import state_root
 
 
@@ -61,12 +61,7 @@ def run(req: Request) -> int:
         ) from None
     shell = SHELLS[choice.kind]
     depth = int(record_id.rsplit("/", 1)[1])
-    after = dict(os.environ)
-    for op in ops:
-        if isinstance(op, SetVar):
-            after[op.name] = op.value
-        elif isinstance(op, UnsetVar):
-            after.pop(op.name, None)
+    after = apply(os.environ, ops)
     steps: list[Op] = [Source(p) for p in undo_profile]
     code = render.ops(shell, steps) + shell.forget(depth) + "\n" + render.ops(shell, ops)
     if depth == 1:

@@ -15,7 +15,7 @@ import sys
 
 from .. import locate, manifest
 from ..activation import Request
-from ..cli import UsageError, split_options
+from ..cli import UsageError, split_options, where
 from ..errors import ActivateError, report, warn
 
 
@@ -25,8 +25,7 @@ def run(req: Request) -> int:
     if words:
         raise UsageError(f"activate edit takes no arguments: {' '.join(words)}")
     loc = locate.find(
-        opts.get("d") or opts.get("dir") or req.directory,
-        opts.get("f") or opts.get("file") or req.file,
+        *where(req, opts),
         os.getcwd(),
     )
     path = loc.manifest_path

@@ -12,7 +12,7 @@ import time
 
 from .. import __version__, locate, planner, registry
 from ..activation import Request
-from ..cli import split_options
+from ..cli import split_options, where
 from ..errors import ActivateError
 from ..state import digest, read_file, state_root
 
@@ -26,8 +26,7 @@ def run(req: Request) -> int:
         from ..cli import UsageError
 
         raise UsageError(f"activate status takes no arguments: {' '.join(words)}")
-    directory = opts.get("d") or opts.get("dir") or req.directory
-    file = opts.get("f") or opts.get("file") or req.file
+    directory, file = where(req, opts)
     data = collect(directory, file)
     if opts.get("json"):
         import json

@@ -12,7 +12,7 @@ import sys
 
 from .. import locate, manifest, varrefs
 from ..activation import Request
-from ..cli import UsageError, split_options
+from ..cli import UsageError, split_options, where
 from ..errors import ActivateError, warn
 
 USAGE = "activate vars list | vars set NAME VALUE | vars unset NAME"
@@ -22,8 +22,7 @@ def run(req: Request) -> int:
     """Dispatch `vars list`, `vars set` and `vars unset`."""
     opts, words = split_options(req.argv, ("-d", "--dir", "-f", "--file"), ())
     loc = locate.find(
-        opts.get("d") or opts.get("dir") or req.directory,
-        opts.get("f") or opts.get("file") or req.file,
+        *where(req, opts),
         os.getcwd(),
     )
     if not words:
