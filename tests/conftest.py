@@ -172,35 +172,40 @@ def sandbox_env(root: Path, home: Path) -> dict[str, str]:
     }
 
 
-@pytest.fixture
-def sandbox(tmp_path: Path) -> Iterator[Sandbox]:
-    """An isolated user with hostile rc files and an empty project folder."""
-    home = tmp_path / "home"
+def make_sandbox(root: Path) -> Sandbox:
+    """An isolated user under `root`: hostile rc files and an empty project folder."""
+    home = root / "home"
     for rel, text in HOSTILE_RC.items():
         path = home / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text)
-    project = tmp_path / "project"
+    project = root / "project"
     project.mkdir()
-    box = Sandbox(root=tmp_path, home=home, project=project, env=sandbox_env(tmp_path, home))
-    yield box
-    _stop_leftovers(tmp_path)
+    return Sandbox(root=root, home=home, project=project, env=sandbox_env(root, home))
 
 
-def _stop_leftovers(root: Path) -> None:
-    """Kill processes a test left running from its sandbox (background holders)."""
+@pytest.fixture
+def sandbox(tmp_path: Path) -> Iterator[Sandbox]:
+    """An isolated user with hostile rc files and an empty project folder."""
+    yield make_sandbox(tmp_path)
+    stop_leftovers(tmp_path)
+
+
+def stop_leftovers(root: Path) -> None:
+    """Kill the processes started in the sandbox at `root` that are still running
+    (background holders): those whose XDG_RUNTIME_DIR is exactly its runtime dir."""
     if not sys.platform.startswith("linux"):
         return
-    mine = str(root).encode()
+    mine = b"\0XDG_RUNTIME_DIR=" + str(root / "runtime").encode() + b"\0"
     for pid in os.listdir("/proc"):
         if not pid.isdigit() or int(pid) == os.getpid():
             continue
         try:
             with open(f"/proc/{pid}/environ", "rb") as f:
-                environ = f.read()
+                environ = b"\0" + f.read()
         except OSError:
             continue
-        if b"XDG_RUNTIME_DIR=" + mine in environ:
+        if mine in environ:
             try:
                 os.kill(int(pid), 9)
             except OSError:

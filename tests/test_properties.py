@@ -34,14 +34,12 @@ import os
 import random
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import pexpect
@@ -51,7 +49,7 @@ from hypothesis import strategies as st
 
 from activator.varrefs import escape
 
-from conftest import ACTIVATE, HOSTILE_RC, IN_CI, SHELLS, Sandbox, sandbox_env, shell_path
+from conftest import ACTIVATE, IN_CI, SHELLS, Sandbox, make_sandbox, shell_path, stop_leftovers
 
 # --- profiles ----------------------------------------------------------------
 
@@ -282,41 +280,14 @@ def fresh_sandbox(factory: pytest.TempPathFactory) -> Iterator[Sandbox]:
     """A sandbox like conftest's, new for each example (kept only if the example failed)."""
     root = factory.mktemp("prop")
     assert SAFE_PATH.fullmatch(str(root)), root  # typed into shells unquoted
-    home = root / "home"
-    for rel, text in HOSTILE_RC.items():
-        path = home / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
-    project = root / "project"
-    project.mkdir()
     passed = False
     try:
-        yield Sandbox(root=root, home=home, project=project, env=sandbox_env(root, home))
+        yield make_sandbox(root)
         passed = True
     finally:
         stop_leftovers(root)
     if passed:
         shutil.rmtree(root, ignore_errors=True)
-
-
-def stop_leftovers(root: Path) -> None:
-    """Kill the processes started in the sandbox at `root` that are still running."""
-    if not sys.platform.startswith("linux"):
-        return
-    mine = b"\0XDG_RUNTIME_DIR=" + str(root / "runtime").encode() + b"\0"
-    for pid in os.listdir("/proc"):
-        if not pid.isdigit() or int(pid) == os.getpid():
-            continue
-        try:
-            with open(f"/proc/{pid}/environ", "rb") as f:
-                environ = b"\0" + f.read()
-        except OSError:
-            continue
-        if mine in environ:
-            try:
-                os.kill(int(pid), signal.SIGKILL)
-            except OSError:
-                pass
 
 
 @contextmanager
