@@ -25,9 +25,10 @@ NEVER = {
 
 CORE = {
     "__future__", "_sha256", "activator", "activator.activation", "activator.bundled",
-    "activator.cli", "activator.errors", "activator.launch", "activator.locate",
-    "activator.manifest", "activator.plan", "activator.planner", "activator.procs",
-    "activator.registry", "activator.state", "activator.values", "activator.varrefs",
+    "activator.cli", "activator.commands", "activator.errors", "activator.grammar", "activator.launch", "activator.locate",
+    "activator.manifest", "activator.operations", "activator.planner", "activator.procs",
+    "activator.registry", "activator.state", "activator.supported", "activator.values",
+    "activator.varrefs",
 }  # fmt: skip
 PRINT = CORE | {
     "activator.detect", "activator.inplace", "activator.profile", "activator.render", "activator.shells",

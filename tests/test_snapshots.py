@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 
 from activator import bundled, render
-from activator.plan import Op, PathEdit, Prompt, SetVar, Source, UnsetVar
+from activator.operations import Op, PathEdit, Prompt, SetVar, Source, UnsetVar
 from activator.shells import SHELLS
 
 from conftest import shell_path

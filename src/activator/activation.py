@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import os
 
-from . import __version__, locate, planner, procs, registry
-from . import plan as planmod
+from . import __version__, locate, operations, planner, procs, registry
 from .errors import ActivateError, warn
 from .manifest import Manifest
-from .plan import Op, PathEdit, SetVar, UnsetVar
+from .operations import Op, decode_ops, encode_ops
 from .registry import ActivationDir
 from .state import (
     cache_home,
@@ -21,40 +20,10 @@ from .state import (
     makedirs_private,
     read_file,
     state_root,
-    write_all,
     write_atomic,
 )
+from .supported import DEFAULT_MODE
 from .values import Value
-
-TYPE_CHECKING = False
-if TYPE_CHECKING:
-    from collections.abc import Sequence
-
-
-class Request(Value):
-    """What the user asked for on the command line."""
-
-    __slots__ = ("action", "directory", "file", "mode", "shell", "argv", "code")
-
-    def __init__(
-        self,
-        action: str,
-        directory: str | None = None,
-        file: str | None = None,
-        mode: str | None = None,
-        shell: str | None = None,
-        argv: tuple[str, ...] = (),
-        code: str | None = None,
-    ) -> None:
-        self.action = (
-            action  # "shell" (interactive subshell), "print", "command" (--) or "code" (-c)
-        )
-        self.directory = directory
-        self.file = file
-        self.mode = mode
-        self.shell = shell
-        self.argv = argv  # for "command"
-        self.code = code  # for "code"
 
 
 class Activation(Value):
@@ -92,18 +61,22 @@ class Activation(Value):
         self.holder = holder  # the process holding the activation (the shell, in place)
 
 
-def prepare(req: Request) -> Activation:
-    """Attach to a live activation of the environment, or start one (running the hook)."""
+def prepare(
+    directory: str | None, file: str | None, mode: str | None, in_place: bool
+) -> Activation:
+    """Attach to a live activation of the environment (`-d DIR`, `-f FILE`, or
+    the nearest above the current folder), or start one, running the hook.
+    `in_place`: the calling shell holds the activation (`--print`), not this process."""
     environ = dict(os.environ)
-    loc = locate.find(req.directory, req.file, os.getcwd())
+    loc = locate.find(directory, file, os.getcwd())
     root = state_root()
     group_dir = os.path.join(root, "envs", digest(loc.dotflox.encode()))
     key = digest(loc.manifest_bytes, loc.env_json, __version__.encode())
     manifest, name = _manifest(loc, group_dir, key)
-    mode = req.mode or manifest.mode or "dev"
+    mode = mode or manifest.mode or DEFAULT_MODE
     ident = planner.Identity(loc.dotflox, loc.project, name, mode)
     adir = ActivationDir(os.path.join(group_dir, f"{key}.{mode}"), valid=_valid_record)
-    holder = procs.evaluating_shell(os.getppid()) if req.action == "print" else os.getpid()
+    holder = procs.evaluating_shell(os.getppid()) if in_place else os.getpid()
 
     record = adir.attachable() or adir.begin(lambda pid: _say_waiting(name, pid))
     if record is None:
@@ -119,7 +92,7 @@ def prepare(req: Request) -> Activation:
         adir.add_holder(holder)
     ident = ident.replace(base=str(record.get("base") or ""))
     ops = planner.build(manifest, ident, environ, decode_ops(record["hook"]))
-    final = planmod.apply(environ, ops)
+    final = operations.apply(environ, ops)
     return Activation(environ, ops, final, root, group_dir, key, manifest, holder)
 
 
@@ -161,7 +134,7 @@ def _start(
         from . import hook
 
         base = planner.build(manifest, ident, environ)
-        hook_ops = hook.run(manifest, planmod.apply(environ, base), adir.path)
+        hook_ops = hook.run(manifest, operations.apply(environ, base), adir.path)
     return {
         "v": 1,
         "hook": encode_ops(hook_ops),
@@ -217,65 +190,3 @@ def _valid_record(record: dict[str, object]) -> bool:
 
 def _say_waiting(name: str, pid: int) -> None:
     warn(f"waiting for another activation of {name!r} (pid {pid}) to finish its hook...")
-
-
-def encode_ops(ops: Sequence[Op]) -> list[tuple[object, ...]]:
-    """Hook changes as plain tuples for the record."""
-    out: list[tuple[object, ...]] = []
-    for op in ops:
-        if isinstance(op, SetVar):
-            out.append(("set", op.name, op.value))
-        elif isinstance(op, UnsetVar):
-            out.append(("unset", op.name))
-        elif isinstance(op, PathEdit):
-            out.append(("path", op.name, op.front, op.back, op.remove))
-    return out
-
-
-def decode_ops(data: object) -> list[Op]:
-    """Inverse of `encode_ops`."""
-    ops: list[Op] = []
-    for item in data:  # type: ignore[attr-defined]
-        kind, name = item[0], item[1]
-        if not isinstance(name, str):
-            raise TypeError(name)
-        if kind == "set" and isinstance(item[2], str):
-            ops.append(SetVar(name, item[2]))
-        elif kind == "unset":
-            ops.append(UnsetVar(name))
-        elif kind == "path":
-            front, back, removed = (tuple(str(e) for e in item[i]) for i in (2, 3, 4))
-            ops.append(PathEdit(name, front, back, removed))
-        else:
-            raise ValueError(kind)
-    return ops
-
-
-def profile_files(act: Activation, shell: str, prefix: str = "") -> list[str]:
-    """The `[profile]` files `shell` sources (common, then its own; with
-    prefix "deactivate-", the code run when leaving an in-place activation)."""
-    from . import profile
-
-    stem = os.path.join(act.group_dir, act.manifest_key)
-    return profile.files(act.manifest, shell, stem, act.environ.get("PATH"), prefix)
-
-
-def reserve_private_file(root: str, suffix: str) -> tuple[str, int]:
-    """A fresh, unpredictable 0600 file under the state root, open for writing."""
-    d = os.path.join(root, "launch")
-    makedirs_private(d)
-    while True:
-        path = os.path.join(d, f"{os.urandom(8).hex()}.{suffix}")
-        try:
-            flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
-            return path, os.open(path, flags, 0o600)
-        except FileExistsError:
-            continue
-
-
-def write_fd(fd: int, text: str) -> None:
-    """Write all of `text` to `fd` and close it."""
-    try:
-        write_all(fd, text.encode("utf-8", "surrogateescape"))
-    finally:
-        os.close(fd)

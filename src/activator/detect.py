@@ -12,14 +12,12 @@ import os
 
 from .bundled import which
 from .errors import EXIT_USAGE, ActivateError
+from .supported import FAMILIES, SHELLS
 from .values import Value
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Mapping
-
-KINDS = ("bash", "zsh", "fish", "tcsh")
-_FAMILY = {"sh": "bash", "dash": "bash", "ash": "bash", "ksh": "bash", "csh": "tcsh"}
 
 
 class ShellChoice(Value):
@@ -36,7 +34,7 @@ class ShellChoice(Value):
 def kind_of(name: str) -> str | None:
     """The shell kind for a program name or path (`/usr/bin/zsh-5.9` -> zsh)."""
     base = _base(name)
-    return base if base in KINDS else _FAMILY.get(base)
+    return base if base in SHELLS else FAMILIES.get(base)
 
 
 def _base(name: str) -> str:
@@ -47,7 +45,7 @@ def _base(name: str) -> str:
 def _own_program(value: str) -> str | None:
     """`value` itself when it is a bash/zsh/fish/tcsh program (not sh or csh,
     which are started as their family's shell)."""
-    return value if _base(value) in KINDS else None
+    return value if _base(value) in SHELLS else None
 
 
 def choose(flag: str | None, environ: Mapping[str, str]) -> ShellChoice:

@@ -58,6 +58,14 @@ class ActivateError(Exception):
         return where
 
 
+class UsageError(ActivateError):
+    """A bad command line; the hint names the help of the command at `path`."""
+
+    def __init__(self, summary: str, path: tuple[str, ...] | list[str] = ()) -> None:
+        command = " ".join(("activate", *path))
+        super().__init__(summary, hint=f"see {command} --help", status=EXIT_USAGE)
+
+
 def excerpt(text: str, line: int, column: int | None, context: int = 1) -> list[str]:
     """The lines around `line` (1-based) with a caret under `column`."""
     lines = text.splitlines()

@@ -12,10 +12,10 @@ from __future__ import annotations
 import os
 import sys
 
-from . import bundled, plan
+from . import bundled, operations
 from .errors import EXIT_HOOK_ENDED_EARLY, EXIT_INTERRUPTED, ActivateError, stderr_is_terminal
 from .manifest import Manifest
-from .plan import Op
+from .operations import Op
 from .state import read_file, remove, write_atomic
 
 TYPE_CHECKING = False
@@ -140,11 +140,11 @@ def changes(before: Mapping[str, str], after: Mapping[str, str]) -> list[Op]:
     for name, value in after.items():
         if name in _IGNORED or before.get(name) == value:
             continue
-        if plan.is_path_list(name):
-            ops.append(plan.path_change(name, before.get(name), value))
+        if operations.is_path_list(name):
+            ops.append(operations.path_change(name, before.get(name), value))
         else:
-            ops.append(plan.SetVar(name, value))
-    ops.extend(plan.UnsetVar(n) for n in before if n not in after and n not in _IGNORED)
+            ops.append(operations.SetVar(name, value))
+    ops.extend(operations.UnsetVar(n) for n in before if n not in after and n not in _IGNORED)
     return ops
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 import sys
 
-from . import plan, procs, registry
+from . import operations, procs, registry
 from .state import makedirs_private, read_file, remove, write_atomic
 
 TYPE_CHECKING = False
@@ -36,13 +36,13 @@ def record(act: Activation, shell: str, undo_profile: list[str]) -> tuple[int, d
     final[STACK] = " ".join([*stack, record_id])
     before: dict[str, str | None] = {}
     added: dict[str, list[str]] = {}
-    for op in plan.diff(act.environ, final):
+    for op in operations.diff(act.environ, final):
         name = op.name  # type: ignore[union-attr]  # diff gives only SetVar and UnsetVar
         old = act.environ.get(name)
         before[name] = old
-        if plan.is_path_list(name) and name in final:
-            had = set(plan.split_path(old))
-            added[name] = [e for e in plan.split_path(final[name]) if e and e not in had]
+        if operations.is_path_list(name) and name in final:
+            had = set(operations.split_path(old))
+            added[name] = [e for e in operations.split_path(final[name]) if e and e not in had]
     data = {"v": 1, "before": before, "added": added, "undo_profile": undo_profile, "shell": shell}
     path = os.path.join(act.root, "inplace", record_id)
     makedirs_private(os.path.dirname(path))
@@ -50,7 +50,9 @@ def record(act: Activation, shell: str, undo_profile: list[str]) -> tuple[int, d
     return depth, final
 
 
-def undo(root: str, environ: Mapping[str, str], record_id: str) -> tuple[list[plan.Op], list[str]]:
+def undo(
+    root: str, environ: Mapping[str, str], record_id: str
+) -> tuple[list[operations.Op], list[str]]:
     """The operations that undo record `record_id` in `environ`, and the
     deactivate-* profile files to run first; the record is removed."""
     path = os.path.join(root, "inplace", record_id)
@@ -60,19 +62,23 @@ def undo(root: str, environ: Mapping[str, str], record_id: str) -> tuple[list[pl
         raise LookupError(record_id)
     before: dict[str, str | None] = data["before"]  # type: ignore[assignment]
     added: dict[str, list[str]] = data["added"]  # type: ignore[assignment]
-    ops: list[plan.Op] = []
+    ops: list[operations.Op] = []
     for name, old in before.items():
         current = environ.get(name)
         if name in added and current is not None:
             # Remove only the entries the activation added: the user's own stay.
-            value = plan.edit_path(current, plan.PathEdit(name, remove=tuple(added[name])))
+            value = operations.edit_path(
+                current, operations.PathEdit(name, remove=tuple(added[name]))
+            )
             ops.append(
-                plan.UnsetVar(name) if old is None and not value else plan.SetVar(name, value)
+                operations.UnsetVar(name)
+                if old is None and not value
+                else operations.SetVar(name, value)
             )
         elif old is None:
-            ops.append(plan.UnsetVar(name))
+            ops.append(operations.UnsetVar(name))
         else:
-            ops.append(plan.SetVar(name, old))
+            ops.append(operations.SetVar(name, old))
     remove(path)
     return ops, list(data.get("undo_profile") or [])  # type: ignore[call-overload]
 

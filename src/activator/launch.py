@@ -25,8 +25,7 @@ def print_code(act: Activation, choice: ShellChoice) -> int:
     """Print code that activates the calling shell in place, recording how to
     undo it (`activate deactivate`)."""
     from . import inplace, render
-    from .activation import profile_files
-    from .plan import Prompt, Source, diff
+    from .operations import Prompt, Source, diff
     from .shells import SHELLS
 
     shell = SHELLS[choice.kind]
@@ -58,7 +57,7 @@ def emit(root: str, kind: str, code: str) -> int:
     shell = SHELLS[kind]
     if kind == "tcsh":
         # eval "`...`" joins lines and mangles `!` and newlines: source a file instead.
-        from .activation import reserve_private_file, write_fd
+        from .state import reserve_private_file, write_fd
 
         path, fd = reserve_private_file(root, shell.EXT)
         write_fd(fd, shell.remove_file(path) + "\n" + code)
@@ -78,7 +77,7 @@ def print_json(act: Activation) -> int:
     editors and tools: the format of `direnv export json`."""
     import json
 
-    from .plan import SetVar, UnsetVar, diff
+    from .operations import SetVar, UnsetVar, diff
 
     changes: dict[str, str | None] = {}
     for op in diff(act.environ, act.final):
@@ -96,8 +95,8 @@ def start_shell(act: Activation, choice: ShellChoice, program: str, code: str | 
     """exec the user's shell (`program`): its rc files, then the activation
     again, the profile and the prompt; with `code`, run it like `-c`."""
     from . import render
-    from .activation import profile_files, reserve_private_file, write_fd
     from .shells import SHELLS
+    from .state import reserve_private_file, write_fd
 
     shell = SHELLS[choice.kind]
     path, fd = reserve_private_file(act.root, shell.EXT)
@@ -112,6 +111,15 @@ def start_shell(act: Activation, choice: ShellChoice, program: str, code: str | 
         else:
             env[name] = value
     _exec(program, argv, env)
+
+
+def profile_files(act: Activation, shell: str, prefix: str = "") -> list[str]:
+    """The `[profile]` files `shell` sources (common, then its own; with
+    prefix "deactivate-", the code run when leaving an in-place activation)."""
+    from . import profile
+
+    stem = os.path.join(act.group_dir, act.manifest_key)
+    return profile.files(act.manifest, shell, stem, act.environ.get("PATH"), prefix)
 
 
 def _exec(program: str, argv: list[str], env: dict[str, str]) -> NoReturn:

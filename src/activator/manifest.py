@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from . import varrefs
 from .errors import EXIT_MANIFEST, ActivateError
+from .supported import MODES, SHELLS
 from .values import Value
 
 TYPE_CHECKING = False
@@ -18,10 +19,9 @@ if TYPE_CHECKING:
     # Builds the error for a bad key: (summary, dotted key, hint).
     _Fail = Callable[[str, tuple[str, ...], str], ActivateError]
 
-PROFILE_SHELLS = ("common", "bash", "zsh", "fish", "tcsh")
+PROFILE_SHELLS = ("common", *SHELLS)
 # [profile] deactivate-common etc.: run when leaving an in-place activation
 PROFILE_KEYS = (*PROFILE_SHELLS, *(f"deactivate-{s}" for s in PROFILE_SHELLS))
-MODES = ("dev", "run")
 KNOWN_TOP_LEVEL = (
     "version",
     "schema-version",

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import os
 
-from . import plan, varrefs
-from .plan import Op, PathEdit, SetVar
+from . import operations, varrefs
+from .operations import Op, PathEdit, SetVar
 from .values import Value
 
 TYPE_CHECKING = False
@@ -123,9 +123,9 @@ def _var_op(name: str, value: str, before: str | None) -> Op:
     """A path list set from its own old value (`PATH = "$FLOX_ENV_CACHE/bin:$PATH"`)
     becomes an edit: replayed relative to a new shell's own value, like a hook's.
     Only when the edit gives exactly `value` here; otherwise the literal value."""
-    if before and plan.is_path_list(name):
-        change = plan.path_change(name, before, value)
-        if plan.edit_path(before, change) == value:
+    if before and operations.is_path_list(name):
+        change = operations.path_change(name, before, value)
+        if operations.edit_path(before, change) == value:
             return change
     return SetVar(name, value)
 
@@ -135,8 +135,8 @@ def build(
 ) -> list[Op]:
     """The whole plan: built-ins, `.env` files, `[vars]`, mode paths, then the hook's changes."""
     ops = builtin_ops(ident, environ)
-    known = plan.apply({}, ops)
-    known["FLOX_ENV_DIRS"] = plan.apply(environ, ops)["FLOX_ENV_DIRS"]
+    known = operations.apply({}, ops)
+    known["FLOX_ENV_DIRS"] = operations.apply(environ, ops)["FLOX_ENV_DIRS"]
     env_files = env_file_values(manifest, ident, known, environ)
     ops += [
         _var_op(name, value, known.get(name, environ.get(name)))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .plan import Op, PathEdit, Prompt, SetVar, Source, UnsetVar
+from .operations import Op, PathEdit, Prompt, SetVar, Source, UnsetVar
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

@@ -141,3 +141,24 @@ def digest(*parts: bytes) -> str:
         h.update(len(p).to_bytes(8, "little"))
         h.update(p)
     return str(h.hexdigest())[:24]
+
+
+def reserve_private_file(root: str, suffix: str) -> tuple[str, int]:
+    """A fresh, unpredictable 0600 file under the state root, open for writing."""
+    d = os.path.join(root, "launch")
+    makedirs_private(d)
+    while True:
+        path = os.path.join(d, f"{os.urandom(8).hex()}.{suffix}")
+        try:
+            flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
+            return path, os.open(path, flags, 0o600)
+        except FileExistsError:
+            continue
+
+
+def write_fd(fd: int, text: str) -> None:
+    """Write all of `text` to `fd` and close it."""
+    try:
+        write_all(fd, text.encode("utf-8", "surrogateescape"))
+    finally:
+        os.close(fd)

@@ -1,1 +1,210 @@
-"""The `activate` subcommands, one module each."""
+"""The command table: `activate` itself and every subcommand, one entry each.
+
+This table drives parsing (`grammar.py`), every `--help` (`commands/help.py`)
+and the four completion scripts (`completion.py`). A subcommand is one entry
+here plus one module of the same name in this package, whose `run(inv)` does
+the work. Examples must work from a checkout of activate (a test runs them).
+"""
+
+from __future__ import annotations
+
+from ..grammar import Arg, Command, Option
+from ..supported import MODES, SHELLS
+
+DIR = Option(
+    ("-d", "--dir"),
+    "DIR",
+    "the project folder holding .flox (default: the nearest .flox at or above "
+    "the current folder, like git)",
+    complete="dir",
+)
+FILE = Option(("-f", "--file"), "FILE", "a manifest file to use directly", complete="manifest")
+SHELL_NAMES = Option(
+    ("--shell",),
+    "SHELL",
+    "the shell to print code for (default: the shell running activate)",
+    choices=SHELLS,
+    strict=False,
+)
+
+# `activate` itself: the ways of activating. Its help is assembled by
+# commands/help.py from these entries and TOP_HELP.
+TOP = Command(
+    "",
+    "activate an environment",
+    "Activate an environment described by a Flox-format manifest\n"
+    "(.flox/env/manifest.toml): its [vars], [hook] on-activate and [profile].",
+    options=(
+        DIR,
+        FILE,
+        Option(
+            ("--mode",),
+            "MODE",
+            "dev: tools plus build paths (CPATH, PKG_CONFIG_PATH, ...); run: tools "
+            "only. Default: the manifest's [options] activate.mode, else dev",
+            choices=MODES,
+        ),
+        Option(
+            ("--shell",),
+            "SHELL",
+            "bash, zsh, fish or tcsh, or a path to one (sh, dash, ash and ksh get "
+            "bash code, csh gets tcsh's); with --print also json: the variables "
+            "as a JSON object",
+            choices=(*SHELLS, "json"),
+            strict=False,
+        ),
+        Option(("--print",), None, "print code that configures the current shell in place"),
+        Option(("-c",), "CODE", "run CODE with your shell, [profile] included"),
+        Option(("-h", "--help"), None, "show this help (activate COMMAND --help: a command's)"),
+        Option(("--version",), None, "show the version"),
+    ),
+    examples=(
+        "activate -f manifests/demo.toml -- printenv GREETING",
+        "activate -f manifests/demo.toml --mode run -c 'echo \"$GREETING\"'",
+        "echo 'eval \"$(activate -d ~/src/myproject --print)\"' >> ~/.bashrc",
+    ),
+)
+
+WAYS = """\
+Ways to activate:
+  activate                  start a subshell of your shell, configured; `exit` leaves it
+  activate -- CMD [ARGS]    run CMD in the environment (no shell, argv untouched);
+                            its exit status is activate's; 127 if CMD is not found
+  activate -c 'CODE'        run CODE with your shell, profile included
+  activate --print          print code that configures the current shell in place:
+      bash, zsh:  eval "$(activate --print)"
+      fish:       activate --print | source
+      tcsh:       eval "`activate --print`"
+"""
+
+EPILOGUE = """\
+Options that take a value also accept --option=value.
+
+The shell is, in order: --shell, $FLOX_SHELL, the shell activate was started
+from, $SHELL, bash.
+
+The hook runs once per activation; further activations of the same
+environment attach to it (no second hook run) while any shell or command of
+an earlier one is alive. Editing the manifest starts afresh.
+
+Environment:
+  FLOX_SHELL            the shell to start or print code for
+  ACTIVATE_NO_PROMPT    set to anything to leave the prompt alone
+"""
+
+VAR_NAME = Arg("NAME", "the variable's name", complete="vars")
+
+COMMANDS = (
+    Command(
+        "init",
+        "create .flox/env/manifest.toml and .flox/env.json",
+        "Create an environment in FOLDER (default: the current folder): a\n"
+        "commented manifest to start from, and .flox/env.json with its name.\n"
+        "An existing manifest is never overwritten.",
+        options=(
+            Option(("--name",), "NAME", "the environment's name (default: the folder's name)"),
+            Option(("-d", "--dir"), "DIR", "the folder (the same as FOLDER)", complete="dir"),
+        ),
+        args=(Arg("FOLDER", "where to create .flox", complete="dir", optional=True),),
+        examples=("activate init myproject --name demo",),
+    ),
+    Command(
+        "status",
+        "environments active here, and live activations",
+        "Show the environments active in this shell, the project's environment\n"
+        "and its live activations (the processes holding each), and what each\n"
+        "manifest asked for that activate could not provide. Changes nothing.\n"
+        "With --json, a stable document (docs/status.md).",
+        options=(DIR, FILE, Option(("--json",), None, "print JSON (fields: docs/status.md)")),
+        examples=("activate -f manifests/demo.toml status --json",),
+    ),
+    Command(
+        "deactivate",
+        "leave an in-place activation (or type `deactivate`)",
+        "Print code that undoes the newest in-place activation of the calling\n"
+        "shell: [profile] deactivate code, then every variable, the prompt and\n"
+        "what the profile defined back as before; the shell's hold on the\n"
+        "activation is released. An in-place activation defines a `deactivate`\n"
+        "function that does this; in a subshell started by activate, type `exit`.",
+        options=(SHELL_NAMES,),
+        examples=(
+            'eval "$(activate -f manifests/demo.toml --print)"; eval "$(activate deactivate)"',
+        ),
+    ),
+    Command(
+        "edit",
+        "edit the manifest; it is saved only when valid",
+        "Open the manifest in $VISUAL or $EDITOR (else vi), working on a copy.\n"
+        "The manifest is replaced only by a copy that passes every check\n"
+        "activation makes; at a terminal the editor opens again on an error.",
+        options=(DIR, FILE),
+        examples=("activate edit -f manifests/demo.toml",),
+    ),
+    Command(
+        "vars",
+        "list, set or unset [vars]",
+        "Read and change the manifest's [vars], keeping its comments and layout.\n"
+        "A change is written only when the manifest stays valid.",
+        options=(DIR, FILE),
+        children=(
+            Command(
+                "list",
+                "print the [vars] as TOML lines",
+                'Print each [vars] entry as a TOML line, NAME = "value".',
+                examples=("activate -f manifests/demo.toml vars list",),
+            ),
+            Command(
+                "set",
+                "set a variable",
+                "Set NAME to VALUE in [vars] (a literal value: $NAME and ${NAME}\n"
+                "in it are expanded at activation, never run).",
+                args=(VAR_NAME, Arg("VALUE", "the value")),
+                examples=("activate -f manifests/demo.toml vars set GREETING 'Hi there'",),
+            ),
+            Command(
+                "unset",
+                "remove a variable",
+                "Remove NAME from [vars].",
+                args=(VAR_NAME,),
+                examples=("activate -f manifests/demo.toml vars unset GREETING",),
+            ),
+        ),
+        examples=("activate -f manifests/demo.toml vars list",),
+    ),
+    Command(
+        "completion",
+        "print shell completion code",
+        "Print tab-completion code for SHELL. Add to your rc file:\n"
+        '  bash:  eval "$(activate completion bash)"\n'
+        "  zsh:   source <(activate completion zsh)    (after compinit)\n"
+        "  fish:  activate completion fish | source\n"
+        '  tcsh:  eval "`activate completion tcsh`"',
+        args=(Arg("SHELL", "the shell", choices=SHELLS),),
+        examples=("activate completion bash",),
+    ),
+    Command(
+        "help",
+        "show the help of activate or of a command",
+        "Show the help of activate, or of COMMAND (the same as activate COMMAND --help).",
+        args=(
+            Arg(
+                "COMMAND",
+                "a command, e.g. vars set",
+                complete="commands",
+                optional=True,
+                repeat=True,
+            ),
+        ),
+        examples=("activate help vars set",),
+    ),
+)
+
+NAMES = tuple(c.name for c in COMMANDS)
+
+
+def lookup(name: str) -> Command | None:
+    """The table entry of subcommand `name`."""
+    for c in COMMANDS:
+        if c.name == name:
+            return c
+    return None

@@ -12,22 +12,18 @@ from __future__ import annotations
 import os
 
 from .. import inplace, procs, render
-from ..activation import Request
-from ..cli import UsageError, split_options
 from ..errors import ActivateError
-from ..plan import Op, Prompt, Source, apply
+from ..grammar import Invocation
+from ..operations import Op, Prompt, Source, apply
 from ..state import state_root
 
 
-def run(req: Request) -> int:
+def run(inv: Invocation) -> int:
     """Print the code that undoes the newest in-place activation of the calling shell."""
     from .. import detect, launch
     from ..shells import SHELLS
 
-    opts, words = split_options(req.argv, ("--shell",), ())
-    if words:
-        raise UsageError(f"activate deactivate takes no arguments: {' '.join(words)}")
-    choice = detect.choose(opts.get("shell") or req.shell, os.environ)
+    choice = detect.choose(inv.get("shell"), os.environ)
     if os.isatty(1):  # typed at a prompt: nothing would evaluate the code
         line = {
             "fish": "activate deactivate | source",

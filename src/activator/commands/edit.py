@@ -14,20 +14,13 @@ import subprocess
 import sys
 
 from .. import locate, manifest
-from ..activation import Request
-from ..cli import UsageError, split_options, where
 from ..errors import ActivateError, report, warn
+from ..grammar import Invocation
 
 
-def run(req: Request) -> int:
+def run(inv: Invocation) -> int:
     """Edit the manifest until it is valid (or the user gives up)."""
-    opts, words = split_options(req.argv, ("-d", "--dir", "-f", "--file"), ())
-    if words:
-        raise UsageError(f"activate edit takes no arguments: {' '.join(words)}")
-    loc = locate.find(
-        *where(req, opts),
-        os.getcwd(),
-    )
+    loc = locate.find(inv.get("dir"), inv.get("file"), os.getcwd())
     path = loc.manifest_path
     editor = shlex.split(os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi")
     original = loc.manifest_bytes

@@ -6,9 +6,8 @@ import json
 import os
 import sys
 
-from ..activation import Request
-from ..cli import UsageError, split_options
-from ..errors import ActivateError, warn
+from ..errors import ActivateError, UsageError, warn
+from ..grammar import Invocation
 
 TEMPLATE = """\
 # The environment's manifest (Flox's format), read by `activate`.
@@ -53,13 +52,12 @@ version = 1
 _NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-")
 
 
-def run(req: Request) -> int:
-    """Create the manifest and env.json in DIR (default: the current folder)."""
-    opts, words = split_options(req.argv, ("--name", "-d", "--dir"), ())
-    if len(words) > 1:
-        raise UsageError(f"activate init takes one folder, not {len(words)}: {' '.join(words)}")
-    folder = os.path.abspath(words[0] if words else opts.get("dir") or req.directory or ".")
-    name = opts.get("name") or os.path.basename(folder) or "default"
+def run(inv: Invocation) -> int:
+    """Create the manifest and env.json in FOLDER (default: the current folder)."""
+    if inv.args and inv.get("dir"):
+        raise UsageError("give the folder once: as FOLDER or as -d DIR", inv.path)
+    folder = os.path.abspath(inv.args[0] if inv.args else inv.get("dir") or ".")
+    name = inv.get("name") or os.path.basename(folder) or "default"
     if not all(c in _NAME_CHARS for c in name) or name.startswith((".", "-")):
         raise UsageError(f"--name {name!r}: use letters, digits, '.', '_' and '-' (not first)")
     env_dir = os.path.join(folder, ".flox", "env")

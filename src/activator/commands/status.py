@@ -11,24 +11,17 @@ import sys
 import time
 
 from .. import __version__, locate, planner, registry
-from ..activation import Request
-from ..cli import split_options, where
 from ..errors import ActivateError
+from ..grammar import Invocation
 from ..state import digest, read_file, state_root
 
 SCHEMA = 1
 
 
-def run(req: Request) -> int:
+def run(inv: Invocation) -> int:
     """Show the status: a table on a terminal, plain text otherwise, or JSON."""
-    opts, words = split_options(req.argv, ("-d", "--dir", "-f", "--file"), ("--json",))
-    if words:
-        from ..cli import UsageError
-
-        raise UsageError(f"activate status takes no arguments: {' '.join(words)}")
-    directory, file = where(req, opts)
-    data = collect(directory, file)
-    if opts.get("json"):
+    data = collect(inv.get("dir"), inv.get("file"))
+    if inv.get("json"):
         import json
 
         sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")

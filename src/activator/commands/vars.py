@@ -11,30 +11,19 @@ import os
 import sys
 
 from .. import locate, manifest, varrefs
-from ..activation import Request
-from ..cli import UsageError, split_options, where
-from ..errors import ActivateError, warn
-
-USAGE = "activate vars list | vars set NAME VALUE | vars unset NAME"
+from ..errors import ActivateError, UsageError, warn
+from ..grammar import Invocation
 
 
-def run(req: Request) -> int:
-    """Dispatch `vars list`, `vars set` and `vars unset`."""
-    opts, words = split_options(req.argv, ("-d", "--dir", "-f", "--file"), ())
-    loc = locate.find(
-        *where(req, opts),
-        os.getcwd(),
-    )
-    if not words:
-        raise UsageError(f"vars needs a command: {USAGE}")
-    verb, args = words[0], words[1:]
-    if verb == "list" and not args:
+def run(inv: Invocation) -> int:
+    """`vars list`, `vars set NAME VALUE` and `vars unset NAME` (the table checked the words)."""
+    loc = locate.find(inv.get("dir"), inv.get("file"), os.getcwd())
+    verb = inv.path[1]
+    if verb == "list":
         return _list(loc)
-    if verb == "set" and len(args) == 2:
-        return _change(loc, args[0], args[1])
-    if verb == "unset" and len(args) == 1:
-        return _change(loc, args[0], None)
-    raise UsageError(f"usage: {USAGE}")
+    if verb == "set":
+        return _change(loc, inv.args[0], inv.args[1], inv.path)
+    return _change(loc, inv.args[0], None, inv.path)
 
 
 def _list(loc: locate.Location) -> int:
@@ -49,12 +38,12 @@ def _list(loc: locate.Location) -> int:
     return 0
 
 
-def _change(loc: locate.Location, name: str, value: str | None) -> int:
+def _change(loc: locate.Location, name: str, value: str | None, path: tuple[str, ...]) -> int:
     import tomlkit
 
     if not varrefs.is_valid_name(name):
         raise UsageError(
-            f"{name!r} is not a valid variable name (letters, digits, _; not a digit first)"
+            f"{name!r} is not a valid variable name (letters, digits, _; not a digit first)", path
         )
     doc = tomlkit.parse(loc.manifest_bytes.decode("utf-8"))
     table = doc.get("vars")

@@ -13,7 +13,7 @@ if TYPE_CHECKING:  # the protocol is for the type checker; typing costs ms at ru
     from collections.abc import Mapping
     from typing import Protocol
 
-    from ..plan import PathEdit
+    from ..operations import PathEdit
 
     class Shell(Protocol):
         """What activate needs from a shell."""
@@ -86,10 +86,7 @@ if TYPE_CHECKING:  # the protocol is for the type checker; typing costs ms at ru
             ...
 
 
-SHELLS: dict[str, Shell] = {"bash": bash, "zsh": zsh, "fish": fish, "tcsh": tcsh}  # type: ignore[dict-item]
-
-# Other names for the same families: sh and dash read bash-family code, csh reads tcsh's.
-ALIASES = {"sh": "bash", "dash": "bash", "ash": "bash", "ksh": "bash", "csh": "tcsh"}
+SHELLS: dict[str, Shell] = {"bash": bash, "zsh": zsh, "fish": fish, "tcsh": tcsh}
 
 
 def prompt_label(names: str) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..plan import PathEdit
+from ..operations import PathEdit
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -13,6 +13,26 @@ EXT = "fish"
 HELPERS = ""  # path_edit is self-contained
 HELPERS_CLEANUP = ""
 PROMPT_FIRST = False
+__all__ = [
+    "EXT",
+    "HELPERS",
+    "HELPERS_CLEANUP",
+    "NAME",
+    "PROMPT_FIRST",
+    "define_deactivate",
+    "forget",
+    "path_edit",
+    "prompt",
+    "quote",
+    "remove_file",
+    "set_var",
+    "source",
+    "startup",
+    "track_end",
+    "track_start",
+    "undefine_deactivate",
+    "unset_var",
+]
 
 
 def quote(value: str) -> str:

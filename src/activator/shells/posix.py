@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..plan import PathEdit
+from ..operations import PathEdit
 
 
 def quote(value: str) -> str:

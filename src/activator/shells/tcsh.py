@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 
-from ..plan import PathEdit
+from ..operations import PathEdit
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -18,6 +18,26 @@ HELPERS_CLEANUP = ""
 # tcsh stops reading a sourced file at the first error, so a profile that
 # fails at run time would leave the prompt unset: the prompt comes first.
 PROMPT_FIRST = True
+__all__ = [
+    "EXT",
+    "HELPERS",
+    "HELPERS_CLEANUP",
+    "NAME",
+    "PROMPT_FIRST",
+    "define_deactivate",
+    "forget",
+    "path_edit",
+    "prompt",
+    "quote",
+    "remove_file",
+    "set_var",
+    "source",
+    "startup",
+    "track_end",
+    "track_start",
+    "undefine_deactivate",
+    "unset_var",
+]
 
 
 def quote(value: str) -> str:

@@ -38,13 +38,24 @@ NAME = "zsh"
 EXT = "zsh"
 PROMPT_FIRST = False
 __all__ = [
+    "EXT",
     "HELPERS",
     "HELPERS_CLEANUP",
+    "NAME",
+    "PROMPT_FIRST",
+    "define_deactivate",
+    "forget",
     "path_edit",
+    "prompt",
     "quote",
     "remove_file",
     "set_var",
     "source",
+    "startup",
+    "track_end",
+    "track_start",
+    "undefine_deactivate",
+    "unset_var",
 ]
 
 

@@ -11,7 +11,7 @@ from .values import Value
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Mapping
+    from collections.abc import Iterable, Mapping, Sequence
 
 
 class SetVar(Value):
@@ -153,3 +153,35 @@ def _unique(items: Iterable[str]) -> list[str]:
             seen.add(item)
             out.append(item)
     return out
+
+
+def encode_ops(ops: Sequence[Op]) -> list[tuple[object, ...]]:
+    """Hook changes as plain tuples for the record."""
+    out: list[tuple[object, ...]] = []
+    for op in ops:
+        if isinstance(op, SetVar):
+            out.append(("set", op.name, op.value))
+        elif isinstance(op, UnsetVar):
+            out.append(("unset", op.name))
+        elif isinstance(op, PathEdit):
+            out.append(("path", op.name, op.front, op.back, op.remove))
+    return out
+
+
+def decode_ops(data: object) -> list[Op]:
+    """Inverse of `encode_ops`."""
+    ops: list[Op] = []
+    for item in data:  # type: ignore[attr-defined]
+        kind, name = item[0], item[1]
+        if not isinstance(name, str):
+            raise TypeError(name)
+        if kind == "set" and isinstance(item[2], str):
+            ops.append(SetVar(name, item[2]))
+        elif kind == "unset":
+            ops.append(UnsetVar(name))
+        elif kind == "path":
+            front, back, removed = (tuple(str(e) for e in item[i]) for i in (2, 3, 4))
+            ops.append(PathEdit(name, front, back, removed))
+        else:
+            raise ValueError(kind)
+    return ops
