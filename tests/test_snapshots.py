@@ -89,7 +89,16 @@ def self_path(name: str) -> str:
 
 
 def launch_code(name: str) -> str:
-    return render.launch(SHELLS[name], PLAN, FINAL, profile(name), "demo", self_path(name))
+    return render.launch(
+        SHELLS[name],
+        PLAN,
+        FINAL,
+        profile(name),
+        "demo",
+        self_path(name),
+        "/bin/rm",
+        "/opt/activate/bin/activate",
+    )
 
 
 # startup(): the same fixed inputs for every shell.

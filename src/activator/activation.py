@@ -8,6 +8,7 @@ json, rich nor psutil (on Linux).
 from __future__ import annotations
 
 import os
+import sys
 
 from . import __version__, locate, operations, planner, procs, registry
 from .errors import ActivateError, warn
@@ -38,6 +39,8 @@ class Activation(Value):
         "manifest_key",
         "manifest",
         "holder",
+        "held_before",
+        "activation_dir",
     )
 
     def __init__(
@@ -50,6 +53,8 @@ class Activation(Value):
         manifest_key: str,
         manifest: Manifest,
         holder: int,
+        held_before: bool,
+        activation_dir: str,
     ) -> None:
         self.environ = environ  # the environment activate started with
         self.plan = plan
@@ -59,6 +64,8 @@ class Activation(Value):
         self.manifest_key = manifest_key
         self.manifest = manifest
         self.holder = holder  # the process holding the activation (the shell, in place)
+        self.held_before = held_before  # the holder held it already (nested in its own subshell)
+        self.activation_dir = activation_dir  # its registry directory (ActivationDir)
 
 
 def prepare(
@@ -82,18 +89,20 @@ def prepare(
     if record is None:
         registry.collect_garbage(group_dir, key, os.path.join(root, "launch"))
         try:
-            record = _start(manifest, ident, environ, adir)
-            adir.add_holder(holder)
+            record, ops = _start(manifest, ident, environ, adir)
+            held_before = adir.add_holder(holder)
             adir.finish(record)
         except BaseException:
             adir.abandon()
             raise
     else:
-        adir.add_holder(holder)
-    ident = ident.replace(base=str(record.get("base") or ""))
-    ops = planner.build(manifest, ident, environ, decode_ops(record["hook"]))
+        held_before = adir.add_holder(holder)
+        ident = ident.replace(base=str(record.get("base") or ""))
+        ops = planner.build(manifest, ident, environ, decode_ops(record["hook"]))
     final = operations.apply(environ, ops)
-    return Activation(environ, ops, final, root, group_dir, key, manifest, holder)
+    return Activation(
+        environ, ops, final, root, group_dir, key, manifest, holder, held_before, adir.path
+    )
 
 
 def _manifest(loc: locate.Location, group_dir: str, key: str) -> tuple[Manifest, str]:
@@ -119,23 +128,27 @@ def _manifest(loc: locate.Location, group_dir: str, key: str) -> tuple[Manifest,
 
 def _start(
     manifest: Manifest, ident: planner.Identity, environ: dict[str, str], adir: ActivationDir
-) -> dict[str, object]:
-    """Run the hook (if any) and return the record to publish."""
+) -> tuple[dict[str, object], list[Op]]:
+    """Run the hook (if any); return the record to publish and the whole plan
+    (built once: building reads the .env files, and notes missing ones)."""
     import time
 
-    if manifest.unsupported:
-        warn("not supported yet, ignored: " + ", ".join(manifest.unsupported))
+    if manifest.packages or manifest.services or manifest.includes or manifest.unsupported:
+        from . import missing
+
+        for line in missing.lines(manifest):
+            sys.stderr.write(line + "\n")
     system = planner.system()
     if manifest.systems is not None and system not in manifest.systems:
         warn(f"[options] systems does not list {system}; activating anyway")
     ident = ident.replace(base=_writable_base(ident))
     hook_ops: list[Op] = []
+    base = planner.build(manifest, ident, environ)
     if manifest.hook is not None and manifest.hook.strip():
         from . import hook
 
-        base = planner.build(manifest, ident, environ)
         hook_ops = hook.run(manifest, operations.apply(environ, base), adir.path)
-    return {
+    record: dict[str, object] = {
         "v": 1,
         "hook": encode_ops(hook_ops),
         "name": ident.name,
@@ -145,6 +158,7 @@ def _start(
         "base": ident.base,
         "started": time.time(),
     }
+    return record, base + hook_ops
 
 
 def _writable_base(ident: planner.Identity) -> str:

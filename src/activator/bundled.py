@@ -20,6 +20,13 @@ def shell_dir() -> str:
     return os.path.join(os.path.dirname(os.path.dirname(_HERE)), "shell")
 
 
+def template(kind: str, name: str, entries: str) -> str:
+    """The bundled shell file `shell/<kind>/<name>` with `@ENTRIES@` replaced
+    by `entries` (data the caller quoted for that shell)."""
+    with open(os.path.join(shell_dir(), kind, name), encoding="utf-8") as f:
+        return f.read().replace("@ENTRIES@", entries)
+
+
 def which(program: str, path: str | None) -> str | None:
     """The executable `program` would run as, searching `path` (like the shell)."""
     if "/" in program:
@@ -29,6 +36,13 @@ def which(program: str, path: str | None) -> str | None:
         if os.access(candidate, os.X_OK) and not os.path.isdir(candidate):
             return candidate
     return None
+
+
+def system_program(name: str) -> str:
+    """The absolute path of a system tool (rm) for generated code, which must
+    not depend on the PATH an activation sets: the system folders first, then
+    the PATH activate runs with."""
+    return which(name, "/usr/bin:/bin") or which(name, os.environ.get("PATH")) or name
 
 
 def bash_program(environ: Mapping[str, str]) -> str:

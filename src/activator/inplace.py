@@ -43,7 +43,16 @@ def record(act: Activation, shell: str, undo_profile: list[str]) -> tuple[int, d
         if operations.is_path_list(name) and name in final:
             had = set(operations.split_path(old))
             added[name] = [e for e in operations.split_path(final[name]) if e and e not in had]
-    data = {"v": 1, "before": before, "added": added, "undo_profile": undo_profile, "shell": shell}
+    data = {
+        "v": 1,
+        "before": before,
+        "added": added,
+        "undo_profile": undo_profile,
+        "shell": shell,
+        # The shell's hold on the activation, released by deactivate unless the
+        # shell held it before (an in-place activation inside its own subshell).
+        "activation_dir": "" if act.held_before else act.activation_dir,
+    }
     path = os.path.join(act.root, "inplace", record_id)
     makedirs_private(os.path.dirname(path))
     write_atomic(path, registry.encode(data))
@@ -54,7 +63,9 @@ def undo(
     root: str, environ: Mapping[str, str], record_id: str
 ) -> tuple[list[operations.Op], list[str]]:
     """The operations that undo record `record_id` in `environ`, and the
-    deactivate-* profile files to run first; the record is removed."""
+    deactivate-* profile files to run first; the record is removed and the
+    shell's hold on the activation released (so that, once nothing holds it,
+    the next activation starts afresh and runs the hook)."""
     path = os.path.join(root, "inplace", record_id)
     raw = read_file(path)
     data = registry.decode(raw) if raw is not None else None
@@ -79,6 +90,9 @@ def undo(
             ops.append(operations.UnsetVar(name))
         else:
             ops.append(operations.SetVar(name, old))
+    held = data.get("activation_dir")
+    if isinstance(held, str) and held:
+        registry.ActivationDir(held).remove_holder(int(record_id.split("-", 1)[0]))
     remove(path)
     return ops, list(data.get("undo_profile") or [])  # type: ignore[call-overload]
 

@@ -18,7 +18,14 @@ if TYPE_CHECKING:
 
 def run_command(act: Activation, argv: tuple[str, ...]) -> NoReturn:
     """exec `argv` in the activated environment: no shell, no profile, argv untouched."""
-    _exec(argv[0], list(argv), act.final)
+    try:
+        _exec(argv[0], list(argv), act.final)
+    except ActivateError as e:
+        if e.status == EXIT_NOT_FOUND:  # the error path only: say which [install] entry it was
+            from . import missing
+
+            e.hint = missing.provider(act.manifest, argv[0])
+        raise
 
 
 def print_code(act: Activation, choice: ShellChoice) -> int:
@@ -60,7 +67,7 @@ def emit(root: str, kind: str, code: str) -> int:
         from .state import reserve_private_file, write_fd
 
         path, fd = reserve_private_file(root, shell.EXT)
-        write_fd(fd, shell.remove_file(path) + "\n" + code)
+        write_fd(fd, shell.remove_file(path, bundled.system_program("rm")) + "\n" + code)
         code = shell.source(path) + "\n"
     # Straight to fd 1: a failed write leaves nothing in Python's buffer to fail again at exit.
     try:
@@ -94,7 +101,7 @@ def print_json(act: Activation) -> int:
 def start_shell(act: Activation, choice: ShellChoice, program: str, code: str | None) -> NoReturn:
     """exec the user's shell (`program`): its rc files, then the activation
     again, the profile and the prompt; with `code`, run it like `-c`."""
-    from . import render
+    from . import inplace, render
     from .shells import SHELLS
     from .state import reserve_private_file, write_fd
 
@@ -102,7 +109,16 @@ def start_shell(act: Activation, choice: ShellChoice, program: str, code: str | 
     path, fd = reserve_private_file(act.root, shell.EXT)
     names = act.final.get("FLOX_PROMPT_ENVIRONMENTS", "")
     profile = profile_files(act, choice.kind)
-    write_fd(fd, render.launch(shell, act.plan, act.final, profile, names, path))
+    rm = bundled.system_program("rm")
+    hints: list[tuple[str, str]] = []
+    if act.manifest.packages:
+        from . import missing
+
+        hints = missing.commands(act.manifest)
+    command = inplace.command()
+    write_fd(
+        fd, render.launch(shell, act.plan, act.final, profile, names, path, rm, command, hints)
+    )
     argv, changes = shell.startup(program, path, code, act.environ, bundled.shell_dir())
     env = dict(act.final)
     for name, value in changes.items():

@@ -56,6 +56,9 @@ class Manifest(Value):
         "systems",
         "unsupported",
         "env_files",
+        "packages",
+        "services",
+        "includes",
     )
 
     def __init__(
@@ -71,6 +74,9 @@ class Manifest(Value):
         systems: list[str] | None = None,
         unsupported: list[str] | None = None,
         env_files: list[str] | None = None,
+        packages: list[tuple[str, str]] | None = None,
+        services: list[str] | None = None,
+        includes: list[str] | None = None,
     ) -> None:
         self.path = path
         self.vars = vars if vars is not None else {}
@@ -85,6 +91,10 @@ class Manifest(Value):
         self.env_files = (
             env_files if env_files is not None else []
         )  # dotenv files, project-relative
+        # What the manifest asks for that activate cannot provide yet (see missing.py):
+        self.packages = packages if packages is not None else []  # [install]: (id, source)
+        self.services = services if services is not None else []  # [services] names
+        self.includes = includes if includes is not None else []  # [include] environments
 
     def to_record(self) -> dict[str, object]:
         """Plain data for the activation record (marshal-able)."""
@@ -102,6 +112,9 @@ class Manifest(Value):
             "systems": self.systems,
             "unsupported": self.unsupported,
             "env_files": self.env_files,
+            "packages": self.packages,
+            "services": self.services,
+            "includes": self.includes,
         }
 
     @classmethod
@@ -124,6 +137,9 @@ class Manifest(Value):
             systems=data["systems"],  # type: ignore[arg-type]
             unsupported=list(data["unsupported"]),  # type: ignore[call-overload]
             env_files=list(data["env_files"]),  # type: ignore[call-overload]
+            packages=[(str(i), str(s)) for i, s in data["packages"]],  # type: ignore[attr-defined]
+            services=list(data["services"]),  # type: ignore[call-overload]
+            includes=list(data["includes"]),  # type: ignore[call-overload]
         )
 
 
@@ -325,12 +341,43 @@ def _read_options(m: Manifest, table: dict[str, object], fail: _Fail) -> None:
 
 def _note_unsupported(m: Manifest, data: dict[str, object]) -> None:
     install = data.get("install")
-    if isinstance(install, dict) and install:
-        m.unsupported.append(f"[install] ({len(install)} package{'s' * (len(install) != 1)})")
-    for section in ("services", "build", "include", "containerize", "plugins", "pkg-groups"):
+    if isinstance(install, dict):
+        m.packages = [(str(i), _package_source(e)) for i, e in install.items()]
+    services = data.get("services")
+    if isinstance(services, dict):
+        m.services = [str(name) for name, s in services.items() if isinstance(s, dict)]
+    include = data.get("include")
+    if isinstance(include, dict):
+        m.includes = [_include_name(e) for e in include.get("environments") or [] if e]
+    for section in ("build", "containerize", "plugins", "pkg-groups"):
         value = data.get(section)
         if value:
             m.unsupported.append(f"[{section}]")
+
+
+# How an [install] entry names its package, in the order Flox checks them.
+PACKAGE_SOURCES = ("pkg-path", "flake", "store-path")
+
+
+def _package_source(entry: object) -> str:
+    """`pkg-path "go"` (or flake, store-path), as the entry wrote it."""
+    if isinstance(entry, dict):
+        for key in PACKAGE_SOURCES:
+            value = entry.get(key)
+            if isinstance(value, str | list):
+                shown = ".".join(value) if isinstance(value, list) else value
+                return f'{key} "{shown}"'
+    return "no package named"
+
+
+def _include_name(entry: object) -> str:
+    """An [include] environments entry as users write it: its dir, or `remote NAME`."""
+    if isinstance(entry, dict):
+        if isinstance(entry.get("dir"), str):
+            return str(entry["dir"])
+        if isinstance(entry.get("remote"), str):
+            return f"remote {entry['remote']}"
+    return str(entry)
 
 
 def hook_first_line(text: str, key: str) -> int | None:

@@ -81,18 +81,28 @@ class ActivationDir:
                 remove(os.path.join(self.holders_path, name))
         return live
 
-    def add_holder(self, pid: int) -> None:
-        """Record `pid` as holding this activation."""
+    def add_holder(self, pid: int) -> bool:
+        """Record `pid` as holding this activation; True if it held it already."""
         tok = procs.token(pid)
         if tok is None:
-            return
+            return False
         makedirs_private(self.holders_path)
-        fd = os.open(
-            os.path.join(self.holders_path, f"{pid}-{tok}"),
-            os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC,
-            0o600,
-        )
+        try:
+            fd = os.open(
+                os.path.join(self.holders_path, f"{pid}-{tok}"),
+                os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC,
+                0o600,
+            )
+        except FileExistsError:
+            return True
         os.close(fd)
+        return False
+
+    def remove_holder(self, pid: int) -> None:
+        """`pid` no longer holds this activation (`deactivate`)."""
+        tok = procs.token(pid)
+        if tok is not None:
+            remove(os.path.join(self.holders_path, f"{pid}-{tok}"))
 
     def begin(self, waiting: Callable[[int], None]) -> dict[str, object] | None:
         """Attach (returning the record) or become the starter (returning None).

@@ -56,9 +56,16 @@ def launch(
     profile: Sequence[str],
     names: str,
     self_path: str,
+    rm: str,
+    command: str,
+    not_provided: Sequence[tuple[str, str]] = (),
 ) -> str:
-    """A new shell's activation code, sourced after its rc files; it deletes itself first."""
-    body = [shell.remove_file(self_path)]
+    """A new shell's activation code, sourced after its rc files; it deletes
+    itself first (with `rm`, an absolute path). It defines `deactivate`,
+    which runs `command deactivate` to say that `exit` leaves this shell.
+    `not_provided`: (command, message) pairs said after `command not found`
+    (see missing.commands)."""
+    body = [shell.remove_file(self_path, rm)]
     steps = reapply(plan, final)
     edits_path = any(isinstance(op, PathEdit) for op in steps)
     if edits_path:
@@ -66,6 +73,9 @@ def launch(
     body.append(ops(shell, steps).rstrip("\n"))
     if edits_path:
         body.append(shell.HELPERS_CLEANUP)
+    body.append(shell.define_deactivate(command).rstrip("\n"))
+    if not_provided:
+        body.append(shell.not_provided(not_provided).rstrip("\n"))
     body.append(ops(shell, profile_and_prompt(shell, profile, names)).rstrip("\n"))
     return "\n".join(b for b in body if b) + "\n"
 

@@ -10,7 +10,7 @@ from . import bash, fish, tcsh, zsh
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # the protocol is for the type checker; typing costs ms at run time
-    from collections.abc import Mapping
+    from collections.abc import Mapping, Sequence
     from typing import Protocol
 
     from ..operations import PathEdit
@@ -44,8 +44,9 @@ if TYPE_CHECKING:  # the protocol is for the type checker; typing costs ms at ru
             """Code sourcing the file at `path`."""
             ...
 
-        def remove_file(self, path: str) -> str:
-            """Code deleting the file at `path` (the generated file itself)."""
+        def remove_file(self, path: str, rm: str) -> str:
+            """Code deleting the file at `path` (the generated file itself) with
+            the program `rm` (an absolute path: the code must not depend on PATH)."""
             ...
 
         def prompt(self, names: str) -> str:
@@ -70,6 +71,11 @@ if TYPE_CHECKING:  # the protocol is for the type checker; typing costs ms at ru
 
         def undefine_deactivate(self) -> str:
             """Code removing `deactivate`."""
+            ...
+
+        def not_provided(self, entries: Sequence[tuple[str, str]]) -> str:
+            """Code making `command not found` for each (command, message) of
+            `entries` also print the message (what [install] did not provide)."""
             ...
 
         def startup(

@@ -15,10 +15,11 @@ from .posix import (
     unset_var,
 )
 from .posix import define_deactivate as posix_deactivate
+from .posix import not_provided as posix_not_provided
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Mapping, Sequence
 
 NAME = "bash"
 EXT = "bash"
@@ -31,6 +32,7 @@ __all__ = [
     "PROMPT_FIRST",
     "define_deactivate",
     "forget",
+    "not_provided",
     "path_edit",
     "prompt",
     "quote",
@@ -89,7 +91,7 @@ def track_end(depth: int) -> str:
     """Record, as `_activate_defs_<depth>`, what was defined since `track_start`."""
     var = f"_activate_defs_{depth}"
     loop = (
-        f"for __activate_n in $(compgen -A function | sed 's/^/f:/'; compgen -a | sed 's/^/a:/'; compgen -v | sed 's/^/v:/'); do "
+        f"for __activate_n in $(compgen -A function -P f:; compgen -a -P a:; compgen -v -P v:); do "
         "case ${__activate_n#?:} in _activate*|__activate*|BASH*|FUNCNAME|PIPESTATUS|_) continue;; esac; "
         "case $__activate_had in *$'\\n'\"${__activate_n#?:}\"$'\\n'*) ;; "
         f'*) {var}="${{{var}-}} $__activate_n";; esac; done; '
@@ -120,3 +122,8 @@ def define_deactivate(command: str) -> str:
 def undefine_deactivate() -> str:
     """Remove `deactivate`, if this activation defined it."""
     return 'if [ -n "${_activate_deactivate-}" ]; then unset -f deactivate; unset _activate_deactivate; fi;'
+
+
+def not_provided(entries: Sequence[tuple[str, str]]) -> str:
+    """`command_not_found_handle` that names what [install] did not provide."""
+    return posix_not_provided("bash", "bash", entries)

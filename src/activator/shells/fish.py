@@ -6,7 +6,7 @@ from ..operations import PathEdit
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Mapping, Sequence
 
 NAME = "fish"
 EXT = "fish"
@@ -21,6 +21,7 @@ __all__ = [
     "PROMPT_FIRST",
     "define_deactivate",
     "forget",
+    "not_provided",
     "path_edit",
     "prompt",
     "quote",
@@ -56,9 +57,9 @@ def source(path: str) -> str:
     return f"source {quote(path)};"
 
 
-def remove_file(path: str) -> str:
-    """`command rm` skips any function named rm."""
-    return f"command rm -f -- {quote(path)};"
+def remove_file(path: str, rm: str) -> str:
+    """`command RM` with rm's absolute path: no function or PATH the user set changes it."""
+    return f"command {quote(rm)} -f -- {quote(path)};"
 
 
 def path_edit(edit: PathEdit) -> str:
@@ -152,3 +153,10 @@ def undefine_deactivate() -> str:
     return (
         "if set -q _activate_deactivate; functions -e deactivate; set -e _activate_deactivate; end;"
     )
+
+
+def not_provided(entries: Sequence[tuple[str, str]]) -> str:
+    """A `fish_command_not_found` that also names what [install] did not provide."""
+    from ..bundled import template
+
+    return template("fish", "not-found.fish", " ".join(quote(w) for p in entries for w in p))

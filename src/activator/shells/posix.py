@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from ..operations import PathEdit
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
 
 def quote(value: str) -> str:
     """Single quotes; a `'` is closed, escaped and reopened as `'\\''`."""
@@ -25,9 +29,10 @@ def source(path: str) -> str:
     return f". {quote(path)};"
 
 
-def remove_file(path: str) -> str:
-    """`command rm` skips any alias or function named rm."""
-    return f"command rm -f -- {quote(path)};"
+def remove_file(path: str, rm: str) -> str:
+    """`command RM` with rm's absolute path: no alias, function or PATH the
+    user set (`[vars] PATH = "/x"`) changes which program runs."""
+    return f"command {quote(rm)} -f -- {quote(path)};"
 
 
 # Moves entries to the front/back of a colon list, without duplicates; kept
@@ -62,6 +67,14 @@ def path_edit(edit: PathEdit) -> str:
     """A call of `__activate_path_edit` (defined by `HELPERS`)."""
     args = (":".join(edit.front), ":".join(edit.back), ":".join(edit.remove))
     return f"__activate_path_edit {edit.name} " + " ".join(quote(a) for a in args) + ";"
+
+
+def not_provided(kind: str, ext: str, entries: Sequence[tuple[str, str]]) -> str:
+    """The bundled not-found handler of bash or zsh, with `entries` as an array."""
+    from ..bundled import template
+
+    words = " ".join(quote(w) for pair in entries for w in pair)
+    return template(kind, f"not-found.{ext}", words)
 
 
 def define_deactivate(command: str, shell: str, exists: str) -> str:

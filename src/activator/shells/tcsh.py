@@ -9,7 +9,7 @@ from ..operations import PathEdit
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Mapping, Sequence
 
 NAME = "tcsh"
 EXT = "tcsh"
@@ -26,6 +26,7 @@ __all__ = [
     "PROMPT_FIRST",
     "define_deactivate",
     "forget",
+    "not_provided",
     "path_edit",
     "prompt",
     "quote",
@@ -61,9 +62,9 @@ def source(path: str) -> str:
     return f"source {quote(path)};"
 
 
-def remove_file(path: str) -> str:
-    """A leading backslash skips any alias named rm."""
-    return f"\\rm -f -- {quote(path)};"
+def remove_file(path: str, rm: str) -> str:
+    """rm by its absolute path: no alias or PATH the user set changes it."""
+    return f"{quote(rm)} -f -- {quote(path)};"
 
 
 def path_edit(edit: PathEdit) -> str:
@@ -116,32 +117,45 @@ def startup(
 
 
 # Tracking what [profile] code defines (for deactivate): tcsh has aliases and
-# shell variables (no functions). Names come from `alias` and `set`, whose
-# lines start with the name and a tab.
+# shell variables (no functions). Names come from the builtins `alias` and
+# `set` (lines "NAME<tab>value") and `printenv` ("NAME=value"), split by tcsh
+# itself: no external program, so a PATH the user set cannot break it.
+def _names(lister: str, var: str) -> list[str]:
+    """Code adding the first word of each line `lister` prints (its names) to
+    `var`. `:x` splits a line into quoted words: a value's `*`, `(` or `=`
+    stays a plain word (unquoted, `set` would read them); an empty line has none."""
+    return [
+        f'foreach __activate_l ( "`{lister}`" )',
+        "set __activate_w = ( $__activate_l:s/=/ /:x )",
+        f"if ( $#__activate_w ) set {var} = ( ${var}:q $__activate_w[1]:q )",
+        "end",
+    ]
+
+
 def track_start() -> str:
     """Remember the aliases, shell variables and environment variables that exist now."""
-    return "set __activate_had = ( `alias | cut -f1` `set | cut -f1` `printenv | sed -n 's/=.*//p'` )\n"
+    lines = ["set __activate_had = ( )"]
+    for lister in ("alias", "set", "printenv"):
+        lines += _names(lister, "__activate_had")
+    lines.append("unset __activate_l __activate_w")
+    return "\n".join(lines) + "\n"
 
 
 def track_end(depth: int) -> str:
     """Record, as `_activate_defs_<depth>`, what was defined since `track_start`."""
     var = f"_activate_defs_{depth}"
     lines = [f"set {var} = ( )"]
-    listers = (
-        ("a", "alias | cut -f1"),
-        ("v", "set | cut -f1"),
-        ("e", "printenv | sed -n 's/=.*//p'"),
-    )
-    for kind, lister in listers:
+    for kind, lister in (("a", "alias"), ("v", "set"), ("e", "printenv")):
+        lines += ["set __activate_now = ( )", *_names(lister, "__activate_now")]
         lines += [
-            f"foreach __activate_n ( `{lister}` )",
+            "foreach __activate_n ( $__activate_now:q )",
             'if ( " $__activate_had " =~ *" $__activate_n "* || "$__activate_n" =~ _activate* || "$__activate_n" =~ __activate* ) then',
             "else",
-            f"set {var} = ( ${var}:q {kind}:$__activate_n )",
+            f"set {var} = ( ${var}:q {kind}:$__activate_n:q )",
             "endif",
             "end",
         ]
-    lines.append("unset __activate_had __activate_n")
+    lines.append("unset __activate_had __activate_n __activate_now __activate_l __activate_w")
     return "\n".join(lines) + "\n"
 
 
@@ -167,11 +181,36 @@ def forget(depth: int) -> str:
 
 def define_deactivate(command: str) -> str:
     """A `deactivate` alias that runs `command deactivate` (which prints a
-    `source` line); left out when a `deactivate` alias exists already."""
-    alias = f"alias deactivate 'eval \"`'{quote(command)}' deactivate --shell tcsh`\"'"
+    `source` line) and evaluates it; left out when a `deactivate` alias exists
+    already. When it prints nothing (it failed, and said why on stderr), the
+    alias's status is 1: `eval` of nothing would succeed."""
+    run = f"`'{quote(command)}' deactivate --shell tcsh`"
+    alias = (
+        f'alias deactivate \'set __activate_c = "{run}"; '
+        'if ( "$__activate_c:q" != "" ) eval "$__activate_c:q; unset __activate_c"; '
+        'if ( $?__activate_c ) eval "unset __activate_c; set status = 1"\''
+    )
     return f'if ( "`alias deactivate`" == "" ) then\n{alias}\nset _activate_deactivate\nendif\n'
 
 
 def undefine_deactivate() -> str:
     """Remove `deactivate`, if this activation defined it."""
     return "if ( $?_activate_deactivate ) then\nunalias deactivate\nunset _activate_deactivate\nendif\n"
+
+
+def not_provided(entries: Sequence[tuple[str, str]]) -> str:
+    """tcsh has no not-found hook: each command that is not found (`which`, a
+    builtin) becomes an alias printing tcsh's message and ours, status 127.
+    `>>`: `>` would truncate a stderr that is a file; an alias without `!*`
+    appends its arguments to the last command, so `!*` takes them."""
+    lines = []
+    for command, message in entries:
+        body = (
+            f"echo {quote(command + ': Command not found.')} >> /dev/stderr; "
+            f"echo {quote('activate: ' + message)} >> /dev/stderr; "
+            "set __activate_args = ( !*:q ); unset __activate_args; (exit 127)"  # the args go here
+        )
+        lines.append(
+            f"which {quote(command)} >& /dev/null\nif ( $status ) alias {quote(command)} {quote(body)}"
+        )
+    return "\n".join(lines) + "\n"

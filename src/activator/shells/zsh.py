@@ -14,6 +14,7 @@ from .posix import (
     source,
 )
 from .posix import define_deactivate as posix_deactivate
+from .posix import not_provided as posix_not_provided
 from .posix import unset_var as _posix_unset
 
 # zsh ties these to arrays (MANPATH to manpath, ...): they always exist, empty
@@ -32,7 +33,7 @@ def unset_var(name: str) -> str:
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Mapping, Sequence
 
 NAME = "zsh"
 EXT = "zsh"
@@ -45,6 +46,7 @@ __all__ = [
     "PROMPT_FIRST",
     "define_deactivate",
     "forget",
+    "not_provided",
     "path_edit",
     "prompt",
     "quote",
@@ -127,3 +129,8 @@ def define_deactivate(command: str) -> str:
 def undefine_deactivate() -> str:
     """Remove `deactivate`, if this activation defined it."""
     return "if (( ${+_activate_deactivate} )); then unfunction deactivate 2>/dev/null; unset _activate_deactivate; fi;"
+
+
+def not_provided(entries: Sequence[tuple[str, str]]) -> str:
+    """`command_not_found_handler` that names what [install] did not provide."""
+    return posix_not_provided("zsh", "zsh", entries)

@@ -1,4 +1,4 @@
-\rm -f -- '/state/launch/abc.tcsh';
+'/bin/rm' -f -- '/state/launch/abc.tcsh';
 setenv FLOX_ENV '/project/.flox/run';
 if ( ! $?path ) set path = ( )
 set _activate_keep = ()
@@ -20,6 +20,10 @@ set _activate_keep = ( $_activate_keep:q $_activate_e:q )
 end
 set path = ( '/project/hook'\''s bin' $_activate_keep:q '/opt/late bin' )
 unset _activate_keep _activate_e
+if ( "`alias deactivate`" == "" ) then
+alias deactivate 'set __activate_c = "`''/opt/activate/bin/activate'' deactivate --shell tcsh`"; if ( "$__activate_c:q" != "" ) eval "$__activate_c:q; unset __activate_c"; if ( $?__activate_c ) eval "unset __activate_c; set status = 1"'
+set _activate_deactivate
+endif
 if ( $?prompt ) then
 if ( ! $?ACTIVATE_NO_PROMPT ) then
 if ( ! $?_activate_prompt ) set _activate_prompt = "$prompt:q"

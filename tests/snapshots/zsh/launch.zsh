@@ -1,4 +1,4 @@
-command rm -f -- '/state/launch/abc.zsh';
+command '/bin/rm' -f -- '/state/launch/abc.zsh';
 __activate_path_edit() {
   local __rest __e __out __n=0
   eval "__rest=\${$1-}"
@@ -26,6 +26,7 @@ line 2 é';
 unset GONE;
 __activate_path_edit PATH '/project/hook'\''s bin' '/opt/late bin' '/usr/local/bin';
 unset -f __activate_path_edit;
+if (( ${+functions[deactivate]} + ${+aliases[deactivate]} )); then :; else deactivate() { set -- "$(command '/opt/activate/bin/activate' deactivate --shell zsh)" "$?"; [ "$2" = 0 ] || return "$2"; eval "$1"; }; _activate_deactivate=1; fi;
 . '/project/.flox/cache/env'\''s.profile-common';
 . '/project/.flox/cache/env'\''s.profile-zsh';
 if [[ -o interactive ]] && [[ -z "${ACTIVATE_NO_PROMPT-}" ]]; then (( ${+_activate_ps1} )) || _activate_ps1=$PS1; PS1='(demo) '$_activate_ps1; fi;
