@@ -7,9 +7,12 @@ compares: nothing may differ except what the user changed in between.
 
 from __future__ import annotations
 
+import json
+import subprocess
+
 import pytest
 
-from conftest import ACTIVATE, Sandbox, in_place, shell_path
+from conftest import ACTIVATE, COUNTING_HOOK, Sandbox, hook_runs, in_place, wait_until
 
 MANIFEST = """version = 1
 [vars]
@@ -197,9 +200,7 @@ def test_a_deactivate_that_exists_already_is_left_alone(sandbox: Sandbox, shell:
     assert result.stdout.split() == ["none", "venv-deactivate"], result.stderr
 
 
-@pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])  # a tcsh alias has no status of its own
 def test_deactivate_reports_a_failure(sandbox: Sandbox, shell: str) -> None:
-    shell_path(shell)
     sandbox.write_manifest("version = 1\n")
     # The state directory vanished under the shell: the record is gone.
     wipe = f"rm -rf {sandbox.root / 'runtime' / 'activate' / 'inplace'}"
@@ -220,3 +221,66 @@ def test_deactivate_typed_at_a_terminal_explains_itself(sandbox: Sandbox) -> Non
     child.close()
     assert child.exitstatus == 2
     assert "prints code for your shell to run" in (child.before or "")
+
+
+def _status(shell: str) -> str:
+    return "echo status=$status" if shell in ("fish", "tcsh") else "echo status=$?"
+
+
+def test_deactivate_releases_the_shells_hold(sandbox: Sandbox, shell: str) -> None:
+    """Once the only holder deactivated, status lists no activation and the next
+    activation starts afresh: the hook runs again."""
+    sandbox.write_manifest(COUNTING_HOOK)
+    status = f"{ACTIVATE} status --json > {sandbox.root / 'status-SUFFIX.json'}"
+    script = "\n".join(
+        [
+            in_place(shell),
+            status.replace("SUFFIX", "in"),
+            "deactivate",
+            status.replace("SUFFIX", "out"),
+            f"{ACTIVATE} -- printenv FROM_HOOK",
+        ]
+    )
+    result = sandbox.shell(shell, script + "\n")
+    assert result.returncode == 0, result.stderr
+    held = json.loads((sandbox.root / "status-in.json").read_text())["activations"]
+    assert len(held) == 1 and len(held[0]["pids"]) == 1
+    assert json.loads((sandbox.root / "status-out.json").read_text())["activations"] == []
+    assert result.stdout.splitlines()[-1] == "hooked 2"
+    assert hook_runs(sandbox) == 2
+
+
+def test_deactivate_keeps_a_hold_that_another_shell_has(sandbox: Sandbox) -> None:
+    """Two shells activated in place; one deactivates: the other still holds it,
+    and a third activation attaches (no second hook run)."""
+    sandbox.write_manifest(COUNTING_HOOK)
+    script = f"{in_place('bash')}\ndeactivate\n{ACTIVATE} -- printenv FROM_HOOK\n"
+    holder = subprocess.Popen(
+        ["bash", "-c", f"{in_place('bash')}; sleep 60"], cwd=sandbox.project, env=sandbox.env
+    )
+    try:
+        wait_until(lambda: hook_runs(sandbox) == 1)
+        wait_until(lambda: _holders(sandbox) == 1)
+        result = sandbox.shell("bash", script)
+        assert result.stdout.splitlines()[-1] == "hooked 1", result.stderr
+        assert hook_runs(sandbox) == 1
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+def _holders(sandbox: Sandbox) -> int:
+    done = sandbox.run(["status", "--json"])
+    acts = json.loads(done.stdout)["activations"]
+    return sum(len(a["pids"]) for a in acts)
+
+
+def test_deactivate_in_a_started_shell_says_to_exit_and_fails(sandbox: Sandbox, shell: str) -> None:
+    """`deactivate` typed in a shell `activate` started: the message, a failing
+    status, and the shell stays in the environment."""
+    sandbox.write_manifest("version = 1\n")
+    code = f"deactivate\n{_status(shell)}\nprintenv FLOX_ENV_DESCRIPTION\n"
+    result = sandbox.run(["--shell", shell, "-c", code])
+    assert "type `exit` to leave it" in result.stderr
+    assert "command not found" not in result.stderr.lower()
+    assert result.stdout.split() == ["status=1", "project"], result.stderr

@@ -58,7 +58,7 @@ def find(directory: str | None, file: str | None, cwd: str) -> Location:
         if up == here:
             raise ActivateError(
                 f"no environment here: no .flox/env/manifest.toml in {os.path.realpath(cwd)} or above",
-                hint="run activate in a project with a .flox folder, or use -d DIR or -f FILE",
+                hint="`activate init` creates an environment here; or use -d DIR or -f FILE",
                 status=EXIT_USAGE,
             )
         here = up
@@ -108,17 +108,24 @@ def _read_manifest(path: str, flag: str | None) -> bytes:
             summary = f"{where}found {dotflox} but no env/manifest.toml in it"
         else:
             summary = f"{where}no .flox/env/manifest.toml in {os.path.dirname(dotflox)}"
-        raise ActivateError(
-            summary,
-            hint="create one with a [vars] or [hook] section (see docs/manifest.md)",
-            status=EXIT_USAGE,
-        ) from None
+        if flag == "-f":
+            hint = "check the path; `activate init DIR` creates a project's manifest"
+        else:
+            project = os.path.dirname(dotflox)
+            hint = f"`activate init {_shown(project)}` creates one (docs/manifest.md)"
+        raise ActivateError(summary, hint=hint, status=EXIT_USAGE) from None
     except IsADirectoryError:
         raise ActivateError(
             f"{path} is a directory, not a manifest file", status=EXIT_USAGE
         ) from None
     except OSError as e:
         raise ActivateError(f"cannot read {path}: {e.strerror}", status=EXIT_USAGE) from None
+
+
+def _shown(folder: str) -> str:
+    """`folder` as short as it can be typed from here: `.` or a relative path."""
+    relative = os.path.relpath(folder)
+    return relative if not relative.startswith("../..") else folder
 
 
 def env_name(loc: Location) -> str:
