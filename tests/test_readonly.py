@@ -55,7 +55,7 @@ def full_disk(folder: Path) -> str:
     return (
         f"tar -C {f} -cf /tmp/.keep-$$ . && mount -t tmpfs -o size=16k tmpfs {f} && "
         f"tar -C {f} -xf /tmp/.keep-$$ && rm /tmp/.keep-$$ && "
-        f"{{ dd if=/dev/zero of={f}/filler bs=1024 2>/dev/null; true; }}"
+        f"{{ dd if=/dev/zero of={f}/filler bs=1024 2>/dev/null || true; }}"
     )
 
 
@@ -82,7 +82,7 @@ class Runs:
             text=True,
             timeout=120,
         )
-        assert done.returncode == 0, done.stderr
+        assert done.returncode == 0, (done.returncode, done.stdout, done.stderr)
 
     def __getitem__(self, name: str) -> tuple[int, str, str]:
         """(status, stdout, stderr) of command `name`."""
@@ -140,7 +140,7 @@ def test_a_read_only_project_refuses_vars_and_edit_naming_the_manifest(sandbox: 
             f"its folder {folder} is on a read-only file system\n"
         ), err
         assert "the manifest is unchanged" in err
-        assert "hint: remount it read-write" in err
+        assert "hint: remount that file system read-write" in err
     assert runs["list"] == (0, 'X = "1"\n', "")
     assert not marker.exists()  # the editor never opened: no edit was lost
     assert listing(sandbox.project) == before
@@ -201,6 +201,32 @@ def test_a_full_disk_leaves_the_manifest_whole_and_no_file_behind(sandbox: Sandb
     assert runs["ls"][1].split() == ["filler", "manifest.toml"]
 
 
+@needs_mounts
+def test_an_edit_that_cannot_be_saved_is_kept_and_named(sandbox: Sandbox) -> None:
+    manifest = sandbox.write_manifest(MANIFEST)
+    folder = shlex.quote(str(manifest.parent))
+    editor = sandbox.root / "editor"  # edits, then the folder turns read-only under it
+    editor.write_text(f'#!/bin/sh\necho "# edited" >> "$1"\nmount -o remount,bind,ro {folder}\n')
+    editor.chmod(0o755)
+    runs = Runs(sandbox)
+    runs.run(
+        f"mount --bind {folder} {folder}",
+        {"edit": '"$A" edit'},
+        env={**sandbox.env, "EDITOR": str(editor)},
+    )
+    rc, out, err = runs["edit"]
+    assert (rc, out) == (1, ""), err
+    no_bug(err)
+    copy = manifest.parent / ".manifest.toml.edit.toml"
+    assert err.startswith(
+        f"activate: error: cannot write the manifest {manifest}: "
+        f"its folder {manifest.parent} is on a read-only file system\n"
+    ), err
+    assert f"your edit is kept in {copy}" in err
+    assert manifest.read_text() == MANIFEST
+    assert copy.read_text() == MANIFEST + "# edited\n"
+
+
 def test_vars_set_keeps_the_manifests_mode(sandbox: Sandbox) -> None:
     manifest = sandbox.write_manifest(MANIFEST)
     manifest.chmod(0o640)
@@ -215,12 +241,15 @@ def test_vars_set_keeps_the_manifests_mode(sandbox: Sandbox) -> None:
 
 
 def _no_runtime(sandbox: Sandbox) -> dict[str, str]:
-    """The sandbox's environment without XDG_RUNTIME_DIR (the state is in the
-    cache) and with a TMPDIR of its own (where the fallback goes)."""
+    """Make the sandbox's environment one without XDG_RUNTIME_DIR (the state is
+    in the cache) and with a TMPDIR of its own (where the fallback goes); return it.
+    (Processes left running are then the test's to stop: stop_leftovers finds
+    them by XDG_RUNTIME_DIR.)"""
     tmp = sandbox.root / "tmp"
     tmp.mkdir(exist_ok=True)
     env = {k: v for k, v in sandbox.env.items() if k != "XDG_RUNTIME_DIR"}
-    return {**env, "TMPDIR": str(tmp)}
+    sandbox.env = {**env, "TMPDIR": str(tmp)}
+    return sandbox.env
 
 
 def _note(sandbox: Sandbox) -> str:
@@ -242,21 +271,21 @@ def test_a_read_only_cache_after_first_use_falls_back_and_says_so_once(sandbox: 
         first = sandbox.run(args, env=env)
         assert first.returncode == 0, first.stderr
     cache = sandbox.root / "cache"
-    holders = sandbox.root / "tmp" / "activate-0" / "envs"
+    ready = sandbox.root / "holder"  # the holder's pid, once it runs
     runs = Runs(sandbox)
     runs.run(
         read_only(cache),
         {
             "start": '"$A" -- printenv H',
             "bare": f'"$A" -f {shlex.quote(str(bare))} -- printenv B',
-            "hold": f'"$A" -- sleep 30 & echo $! > {runs.out}/holder; '
-            f"for i in $(seq 200); do ls {holders}/*/*.dev/record >/dev/null 2>&1 && break; sleep 0.05; done",
+            "hold": f'"$A" -- sh -c "echo \\$\\$ > {ready}; exec sleep 30" & '
+            f"for i in $(seq 200); do [ -s {ready} ] && break; sleep 0.05; done",
             "attach": '"$A" -- printenv H',
             "print": 'eval "$("$A" --print --shell bash)" && printenv H && deactivate && '
             'echo "${H:-gone}"',
             "status": '"$A" status',
             "json": '"$A" status --json',
-            "stop": f"kill $(cat {runs.out}/holder)",
+            "stop": f"kill $(cat {ready})",
         },
         env=env,
     )
