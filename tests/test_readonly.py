@@ -227,6 +227,35 @@ def test_an_edit_that_cannot_be_saved_is_kept_and_named(sandbox: Sandbox) -> Non
     assert copy.read_text() == MANIFEST + "# edited\n"
 
 
+@pytest.mark.skipif(
+    os.getuid() == 0, reason="root ignores permission bits (the mounts above cover root)"
+)
+def test_a_manifest_without_write_permission_is_refused(sandbox: Sandbox) -> None:
+    manifest = sandbox.write_manifest(MANIFEST)
+    folder = manifest.parent
+    editor, marker = editor_script(sandbox)
+    for target, where, fix in (
+        (manifest, "it", manifest),
+        (folder, f"its folder {folder}", folder),
+    ):
+        mode = target.stat().st_mode
+        target.chmod(mode & ~0o222)
+        try:
+            for args in (["vars", "set", "Y", "1"], ["edit"]):
+                result = sandbox.run(args, env={"EDITOR": editor})
+                assert (result.returncode, result.stdout) == (1, ""), result.stderr
+                assert result.stderr.startswith(
+                    f"activate: error: cannot write the manifest {manifest}: "
+                    f"{where} is not writable (Permission denied)\n"
+                ), result.stderr
+                assert f"hint: make it writable (chmod u+w {fix})" in result.stderr
+        finally:
+            target.chmod(mode)
+    assert not marker.exists()
+    assert manifest.read_text() == MANIFEST
+    assert sorted(os.listdir(folder)) == ["manifest.toml"]
+
+
 def test_vars_set_keeps_the_manifests_mode(sandbox: Sandbox) -> None:
     manifest = sandbox.write_manifest(MANIFEST)
     manifest.chmod(0o640)
