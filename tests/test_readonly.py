@@ -379,6 +379,25 @@ def test_a_symlink_planted_at_the_fallback_is_refused(sandbox: Sandbox) -> None:
     assert list(elsewhere.iterdir()) == []
 
 
+@needs_mounts
+def test_a_full_state_disk_names_the_file_and_leaves_no_half_written_file(
+    sandbox: Sandbox,
+) -> None:
+    sandbox.write_manifest('version = 1\n[hook]\non-activate = "export H=1"\n')
+    runtime = sandbox.root / "runtime"
+    runs = Runs(sandbox)
+    runs.run(
+        full_disk(runtime),
+        {"print": '"$A" --print --shell bash', "files": f"find {runtime} -type f"},
+    )
+    rc, out, err = runs["print"]
+    assert (rc, out) == (1, ""), err
+    no_bug(err)
+    assert err.startswith(f"activate: error: cannot write or read {runtime}/activate/"), err
+    assert ": No space left on device\n" in err
+    assert runs["files"][1] == f"{runtime}/filler\n"  # no temporary file, no record
+
+
 # -- 3. reading commands write no state ------------------------------------------
 
 READERS = [

@@ -199,6 +199,11 @@ def write_atomic(path: str, data: bytes) -> None:
         finally:
             os.close(fd)
         os.replace(tmp, path)
+    except OSError as e:
+        remove(tmp)
+        if e.filename is None:  # os.write names no file: name it, for the message
+            raise OSError(e.errno, e.strerror, path) from None
+        raise
     except BaseException:
         remove(tmp)
         raise
