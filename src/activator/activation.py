@@ -20,7 +20,7 @@ from .state import (
     digest,
     makedirs_private,
     read_file,
-    state_root,
+    state_root_and_note,
     write_atomic,
 )
 from .supported import DEFAULT_MODE
@@ -76,7 +76,7 @@ def prepare(
     `in_place`: the calling shell holds the activation (`--print`), not this process."""
     environ = dict(os.environ)
     loc = locate.find(directory, file, os.getcwd())
-    root = state_root()
+    root, root_note = state_root_and_note()  # the note: the usual root is unwritable
     group_dir = os.path.join(root, "envs", digest(loc.dotflox.encode()))
     key = digest(loc.manifest_bytes, loc.env_json, __version__.encode())
     manifest, name = _manifest(loc, group_dir, key)
@@ -87,6 +87,8 @@ def prepare(
 
     record = adir.attachable() or adir.begin(lambda pid: _say_waiting(name, pid))
     if record is None:
+        if root_note is not None:
+            warn(root_note)  # once per activation that starts, never when attaching
         registry.collect_garbage(group_dir, key, os.path.join(root, "launch"))
         try:
             record, ops = _start(manifest, ident, environ, adir)

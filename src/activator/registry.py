@@ -66,8 +66,9 @@ class ActivationDir:
             return None
         return record if self.live_holders() else None
 
-    def live_holders(self) -> list[tuple[int, str]]:
-        """Live holders; files of dead ones are removed."""
+    def live_holders(self, prune: bool = True) -> list[tuple[int, str]]:
+        """Live holders; with `prune`, files of dead ones are removed (readers
+        such as `status` pass False: they change nothing)."""
         try:
             names = os.listdir(self.holders_path)
         except FileNotFoundError:
@@ -77,7 +78,7 @@ class ActivationDir:
             pid_text, _, tok = name.partition("-")
             if pid_text.isdigit() and tok and procs.alive(int(pid_text), tok):
                 live.append((int(pid_text), tok))
-            else:
+            elif prune:
                 remove(os.path.join(self.holders_path, name))
         return live
 

@@ -4,6 +4,8 @@ The editor works on a copy next to the manifest; the manifest is replaced
 (atomically, keeping its permissions) only by a copy that passes every check
 activation makes. On an error the editor opens again when stdin is a
 terminal; otherwise activate exits with the error and the manifest unchanged.
+A manifest that cannot be written (a read-only file or folder) is an error
+before the editor opens, so no edit is lost.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import shlex
 import subprocess
 import sys
 
-from .. import locate, manifest
+from .. import locate, manifest, state
 from ..errors import ActivateError, report, warn
 from ..grammar import Invocation
 
@@ -26,8 +28,16 @@ def run(inv: Invocation) -> int:
     original = loc.manifest_bytes
     folder, base = os.path.split(path)
     copy = os.path.join(folder, f".{base}.edit.toml")  # .toml: editors pick the syntax
-    with open(copy, "wb") as f:
-        f.write(original)
+    problem = state.replace_problem(path)  # before the editor opens: an edit is never lost to it
+    if problem is not None:
+        raise state.write_error("the manifest", path, problem)
+    try:
+        with open(copy, "wb") as f:
+            f.write(original)
+    except OSError as e:  # a full disk: nothing to keep
+        state.remove(copy)
+        raise state.write_error("the manifest", path, e) from None
+    keep = False  # True once the edit is valid but could not be saved: the copy holds it
     try:
         while True:
             try:
@@ -54,17 +64,21 @@ def run(inv: Invocation) -> int:
                     warn("the manifest is unchanged; your edit is not saved")
                     return e.status
                 continue
-            os.chmod(copy, os.stat(path).st_mode & 0o7777)
-            os.replace(copy, path)
+            try:
+                os.chmod(copy, os.stat(path).st_mode & 0o7777)
+                os.replace(copy, path)
+            except OSError as e:
+                keep = True
+                err = state.write_error("the manifest", path, e)
+                err.details = (*err.details, f"your edit is kept in {copy}")
+                raise err from None
             warn(
                 f"saved {path}; the next activation uses it (shells already running keep what they had)"
             )
             return 0
     finally:
-        try:
-            os.unlink(copy)
-        except FileNotFoundError:
-            pass
+        if not keep:
+            state.remove(copy)
 
 
 def _again() -> bool:

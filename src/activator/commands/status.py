@@ -13,7 +13,7 @@ import time
 from .. import __version__, locate, planner, registry
 from ..errors import ActivateError
 from ..grammar import Invocation
-from ..state import digest, read_file, state_root
+from ..state import digest, read_file, state_roots_to_read
 
 SCHEMA = 1
 
@@ -52,12 +52,16 @@ def collect(directory: str | None, file: str | None) -> dict[str, object]:
         "manifest": loc.manifest_path,
         "manifest_hash": key,
     }
-    group = os.path.join(state_root(), "envs", digest(loc.dotflox.encode()))
+    group = os.path.join("envs", digest(loc.dotflox.encode()))
+    # Only reads: the state roots that exist (the usual one and the fallback), nothing created.
+    activations = [
+        a for root in state_roots_to_read() for a in _activations(os.path.join(root, group), key)
+    ]
     return {
         "schema": SCHEMA,
         "active": active,
         "project": project,
-        "activations": _activations(group, key),
+        "activations": activations,
     }
 
 
@@ -73,7 +77,7 @@ def _activations(group: str, current: str) -> list[dict[str, object]]:
             continue
         key, _, mode = name.partition(".")
         adir = registry.ActivationDir(path)
-        holders = adir.live_holders()
+        holders = adir.live_holders(prune=False)  # status changes nothing
         starter = adir.starter()
         if not holders and starter is None:
             continue  # nothing of it is alive

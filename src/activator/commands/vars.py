@@ -2,7 +2,8 @@
 
 Changes go through tomlkit, so the manifest keeps its comments and layout;
 the changed manifest must pass every check activation makes before it is
-written (atomically).
+written (atomically; when the manifest or its folder cannot be written, or
+the disk is full, it is left as it was and the error says which and why).
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import os
 import sys
 
-from .. import locate, manifest, varrefs
+from .. import locate, manifest, state, varrefs
 from ..errors import ActivateError, UsageError, warn
 from ..grammar import Invocation
 
@@ -62,10 +63,12 @@ def _change(loc: locate.Location, name: str, value: str | None, path: tuple[str,
     except ActivateError as e:
         e.details = (*e.details, "nothing was written: the manifest is unchanged")
         raise
-    tmp = loc.manifest_path + f".{os.getpid()}.tmp"
-    with open(tmp, "wb") as f:
-        f.write(text)
-    os.chmod(tmp, os.stat(loc.manifest_path).st_mode & 0o7777)
-    os.replace(tmp, loc.manifest_path)
+    try:
+        problem = state.replace_problem(loc.manifest_path)
+        if problem is not None:
+            raise problem
+        state.replace_file(loc.manifest_path, text)
+    except OSError as e:
+        raise state.write_error("the manifest", loc.manifest_path, e) from None
     warn(f"{'unset' if value is None else 'set'} {name} in {loc.manifest_path}")
     return 0
