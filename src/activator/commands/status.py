@@ -34,8 +34,14 @@ def run(inv: Invocation) -> int:
 
 def collect(directory: str | None, file: str | None) -> dict[str, object]:
     """The status as plain data (the --json document)."""
+    roots = state_roots_to_read()  # only reads: nothing is created
     active = [
-        {"name": e.get("name", ""), "path": e.get("path", ""), "mode": e.get("mode", "")}
+        {
+            "name": e.get("name", ""),
+            "path": e.get("path", ""),
+            "mode": e.get("mode", ""),
+            "not_provided": _recorded_shortfall(roots, e.get("path", "")),
+        }
         for e in planner.active_environments(os.environ)
     ]
     try:
@@ -51,18 +57,58 @@ def collect(directory: str | None, file: str | None) -> dict[str, object]:
         "dotflox": loc.dotflox,
         "manifest": loc.manifest_path,
         "manifest_hash": key,
+        "not_provided": _shortfall(loc),
     }
     group = os.path.join("envs", digest(loc.dotflox.encode()))
-    # Only reads: the state roots that exist (the usual one and the fallback), nothing created.
-    activations = [
-        a for root in state_roots_to_read() for a in _activations(os.path.join(root, group), key)
-    ]
+    activations = [a for root in roots for a in _activations(os.path.join(root, group), key)]
     return {
         "schema": SCHEMA,
         "active": active,
         "project": project,
         "activations": activations,
     }
+
+
+def _shortfall(loc: locate.Location) -> list[dict[str, str]] | None:
+    """What the project's manifest asks for that activate does not provide
+    (None when the manifest is not valid: activating it says why)."""
+    from .. import manifest, missing
+
+    try:
+        return missing.items(manifest.load(loc.manifest_path, loc.manifest_bytes))
+    except ActivateError:
+        return None
+
+
+def _recorded_shortfall(roots: list[str], dotflox: str) -> list[dict[str, str]] | None:
+    """What an active environment's manifest asked for and did not get, from
+    the manifest activate recorded when it activated it (the newest); None
+    when there is no record (the state folder was cleared)."""
+    from .. import missing
+    from ..manifest import Manifest
+
+    records = []
+    for root in roots:
+        group = os.path.join(root, "envs", digest(dotflox.encode()))
+        try:
+            names = os.listdir(group)
+        except OSError:
+            continue
+        for name in names:
+            if name.endswith(".manifest"):
+                path = os.path.join(group, name)
+                try:
+                    records.append((os.stat(path).st_mtime, path))
+                except OSError:
+                    continue
+    for _, path in sorted(records, reverse=True):
+        raw = read_file(path)
+        data = registry.decode(raw) if raw is not None else None
+        try:
+            return missing.items(Manifest.from_record(data["manifest"]))  # type: ignore[index,arg-type]
+        except (KeyError, TypeError, ValueError, AssertionError):
+            continue
+    return None
 
 
 def _activations(group: str, current: str) -> list[dict[str, object]]:
@@ -119,9 +165,14 @@ def _plain(data: dict[str, object]) -> None:
         "active in this shell: "
         + (", ".join(f"{e['name']} ({e['mode']})" for e in active) or "none")
     )
+    for e in active:
+        if e["not_provided"]:
+            lines.append(f"  {e['name']}: not provided: {_short(e['not_provided'])}")
     project = data["project"]
     if isinstance(project, dict):
         lines.append(f"project: {project['name']} in {project['path']}")
+        if project["not_provided"]:
+            lines.append(f"  not provided: {_short(project['not_provided'])}")
         acts = data["activations"]
         assert isinstance(acts, list)
         if not acts:
@@ -135,6 +186,17 @@ def _plain(data: dict[str, object]) -> None:
     sys.stdout.write("\n".join(lines) + "\n")
 
 
+def _short(items: list[dict[str, str]]) -> str:
+    """`[install] go, jq; [services] db; [build]`: what was not provided, by kind."""
+    heads = {"package": "[install]", "service": "[services]", "include": "[include]"}
+    groups: dict[str, list[str]] = {}
+    for item in items:
+        groups.setdefault(heads.get(item["kind"], ""), []).append(item["name"])
+    parts = [f"{head} {', '.join(names)}" for head, names in groups.items() if head]
+    parts += groups.get("", [])
+    return "; ".join(parts)
+
+
 def _table(data: dict[str, object]) -> None:
     from rich.console import Console
     from rich.markup import escape
@@ -145,10 +207,17 @@ def _table(data: dict[str, object]) -> None:
     assert isinstance(active, list)
     names = ", ".join(f"{escape(e['name'])} ({e['mode']})" for e in active) or "none"
     console.print(f"[bold]active in this shell:[/] {names}")
+    for e in active:
+        if e["not_provided"]:
+            console.print(
+                f"  {escape(e['name'])}: [yellow]not provided:[/] {escape(_short(e['not_provided']))}"
+            )
     project = data["project"]
     if not isinstance(project, dict):
         console.print("no project here (no .flox above this folder)")
         return
+    if project["not_provided"]:
+        console.print(f"[yellow]not provided:[/] {escape(_short(project['not_provided']))}")
     title = f"{escape(str(project['name']))}: {escape(str(project['path']))}"
     table = Table(title=title, title_justify="left")
     for column in ("mode", "state", "started (UTC)", "manifest", "pids"):
