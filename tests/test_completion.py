@@ -26,7 +26,7 @@ from pathlib import Path
 import pexpect
 import pytest
 
-from activator import completion
+from activator import commands, completion
 
 from conftest import Sandbox, shell_path
 
@@ -118,15 +118,15 @@ def test_tcsh_defines_complete(box: Sandbox, form: str) -> None:
     done = box.shell("tcsh", f"{load}; complete activate")
     assert (done.returncode, done.stderr) == (0, "")
     assert "'n/--mode/(dev run)/'" in done.stdout
-    assert "'p/1/(init status deactivate edit vars completion)/'" in done.stdout
-    assert "N@vars@`awk" in done.stdout
+    assert f"'p/1/({' '.join(commands.NAMES)})/'" in done.stdout
+    assert "'n@{set,unset}@`awk" in done.stdout  # the [vars] names after vars set|unset
 
 
 def test_vars_awk_is_safe_to_embed() -> None:
     """Held in single quotes by every shell (fish: no \\\\ or \\'), and in a
     tcsh `complete` rule delimited by @ inside an eval'd line."""
     for bad in ("'", "!", "@", "\n", "\\\\"):
-        assert bad not in completion.VARS_AWK
+        assert bad not in completion.vars_awk()
 
 
 # --- the [vars] names, from the manifest the command line names ---------------
@@ -135,7 +135,7 @@ AWKS = [a for a in ("awk", "mawk", "gawk", "original-awk", "busybox") if shutil.
 
 
 def vars_from(box: Sandbox, awk: str, line: str, cwd: Path) -> list[str]:
-    argv = [awk, completion.VARS_AWK] if awk != "busybox" else [awk, "awk", completion.VARS_AWK]
+    argv = [awk, completion.vars_awk()] if awk != "busybox" else [awk, "awk", completion.vars_awk()]
     env = {**box.env, "COMMAND_LINE": line, "PWD": str(cwd)}
     done = subprocess.run(argv, cwd=cwd, env=env, capture_output=True, text=True, timeout=10)
     assert (done.returncode, done.stderr) == (0, "")
@@ -189,7 +189,7 @@ BASH_CASES = [
     ("--mode = r", ["run"]),
     ("--shell ", ["bash", "zsh", "fish", "tcsh", "json"]),
     ("--shell = j", ["json"]),
-    ("", list(completion.SUBCOMMANDS)),
+    ("", list(commands.NAMES)),
     ("-", OPTIONS),
     ("--", ["--dir", "--file", "--mode", "--shell", "--print", "--help", "--version", "--"]),
     ("-d ", [".flox", "other", "subdir"]),
@@ -203,7 +203,7 @@ BASH_CASES = [
     ("--print ", []),
     ("--print --mo", ["--mode"]),
     ("-d subdir s", ["status"]),
-    ("--mode = run -f a.toml ", list(completion.SUBCOMMANDS)),
+    ("--mode = run -f a.toml ", list(commands.NAMES)),
     ("completion ", ["bash", "zsh", "fish", "tcsh"]),
     ("completion bash ", []),
     ("vars ", ["set", "unset", "list"]),
@@ -276,7 +276,7 @@ FISH_CASES = [
     ("--mode ", ["dev", "run"]),
     ("--mode=", ["--mode=dev", "--mode=run"]),
     ("--shell j", ["json"]),
-    ("", sorted(completion.SUBCOMMANDS)),
+    ("", sorted(commands.NAMES)),
     ("-", [o for o in OPTIONS if o != "--"]),
     ("-d ", ["other/", "subdir/"]),
     ("--dir=su", ["--dir=subdir/"]),
