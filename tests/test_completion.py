@@ -18,15 +18,19 @@ The scripts are written to files from activator.completion directly.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
 import pexpect
 import pytest
 
 from activator import commands, completion
+from activator.bundled import shell_dir
+from activator.grammar import Arg, Command, Option
 
 from conftest import Sandbox, shell_path
 
@@ -54,11 +58,14 @@ PROJECT_VARS = ["MY_VAR", "QUOTED_KEY", "OTHER_ONE"]
 
 
 @pytest.fixture
-def box(sandbox: Sandbox) -> Sandbox:
+def box(sandbox: Sandbox) -> Iterator[Sandbox]:
     """A project with a manifest, a folder, a spare manifest and a text file:
 
     project/.flox/env/manifest.toml  project/subdir/deeper/
     project/other/m.toml             project/a.toml  project/notes.txt
+
+    First on PATH, an `activate` that only notes it ran: completing must
+    never run it (checked after each test).
     """
     sandbox.write_manifest(MANIFEST)
     (sandbox.project / "subdir" / "deeper").mkdir(parents=True)
@@ -66,13 +73,21 @@ def box(sandbox: Sandbox) -> Sandbox:
     (sandbox.project / "other" / "m.toml").write_text(OTHER_MANIFEST)
     (sandbox.project / "a.toml").write_text("version = 1\n")
     (sandbox.project / "notes.txt").write_text("notes\n")
-    return sandbox
+    ran = sandbox.root / "activate-ran"
+    stub = sandbox.root / "stub" / "activate"
+    stub.parent.mkdir()
+    stub.write_text(f'#!/bin/sh\necho "$*" >> {ran}\nexit 1\n')
+    stub.chmod(0o755)
+    sandbox.env["PATH"] = f"{stub.parent}:{sandbox.env['PATH']}"
+    yield sandbox
+    assert not ran.exists(), f"completing ran activate: {ran.read_text()}"
 
 
-def script_file(box: Sandbox, shell: str) -> Path:
-    """What `activate completion SHELL` prints, in a file."""
-    path = box.root / f"completion.{shell}"
-    path.write_text(completion.script(shell))
+def script_file(box: Sandbox, shell: str, root: Command | None = None) -> Path:
+    """What `activate completion SHELL` prints, in a file (for the command
+    tree `root`: by default activate's own table)."""
+    path = box.root / f"completion{id(root) if root else ''}.{shell}"
+    path.write_text(completion.script(shell, root))
     return path
 
 
@@ -179,8 +194,21 @@ _activate activate "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD-1]}"
 printf '%s\n' "${COMPREPLY[@]}"
 """
 
-OPTIONS = ["-d", "--dir", "-f", "--file", "--mode", "--shell", "--print", "-c"]
-OPTIONS += ["-h", "--help", "--version", "--"]
+
+def spellings(*path: str) -> list[str]:
+    """Every spelling of the options of the command at `path` (() is activate
+    itself), those of the groups above it included: from the table."""
+    node = next(n for n in completion.walk(completion.table()) if n.path == path)
+    return [name for opt in node.options for name in opt.names]
+
+
+def children(*path: str) -> list[str]:
+    """The sub-verbs of the command at `path`, from the table."""
+    node = next(n for n in completion.walk(completion.table()) if n.path == path)
+    return [c.name for c in node.command.children]
+
+
+OPTIONS = [*spellings(), "--"]  # activate's own, and -- (a command follows)
 
 BASH_CASES = [
     ("--mo", ["--mode"]),
@@ -191,7 +219,7 @@ BASH_CASES = [
     ("--shell = j", ["json"]),
     ("", list(commands.NAMES)),
     ("-", OPTIONS),
-    ("--", ["--dir", "--file", "--mode", "--shell", "--print", "--help", "--version", "--"]),
+    ("--", [o for o in OPTIONS if o.startswith("--")]),
     ("-d ", [".flox", "other", "subdir"]),
     ("--dir = su", ["subdir"]),
     ("-f ", [".flox", "a.toml", "other", "subdir"]),  # manifests and folders
@@ -206,25 +234,32 @@ BASH_CASES = [
     ("--mode = run -f a.toml ", list(commands.NAMES)),
     ("completion ", ["bash", "zsh", "fish", "tcsh"]),
     ("completion bash ", []),
-    ("vars ", ["set", "unset", "list"]),
+    ("vars ", children("vars")),
     ("vars set ", PROJECT_VARS),
     ("vars unset MY", ["MY_VAR"]),
     ("vars set MY_VAR ", []),
     ("vars list ", []),
     ("-f other/m.toml vars unset ", ["FROM_FILE"]),
     ("vars unset -f other/m.toml ", ["FROM_FILE"]),
-    ("vars -", ["-d", "--dir", "-f", "--file"]),
+    ("vars -", spellings("vars")),
+    ("vars set -", ["-d", "--dir", "-f", "--file"]),  # the options of the group vars
+    ("vars list --f", ["--file"]),
+    ("vars set -d . ", PROJECT_VARS),
     ("init ", [".flox", "other", "subdir"]),
-    ("init -", ["--name", "-d", "--dir"]),
+    ("init -", spellings("init")),
     ("init --name ", []),
-    ("status -", ["--json", "-d", "--dir", "-f", "--file"]),
-    ("edit -", ["-d", "--dir", "-f", "--file"]),
-    ("deactivate -", ["--shell"]),
+    ("status -", spellings("status")),
+    ("edit -", spellings("edit")),
+    ("deactivate -", spellings("deactivate")),
     ("deactivate --shell ", ["bash", "zsh", "fish", "tcsh"]),
     ("-- printen", ["printenv"]),
     ("-- printenv su", ["subdir"]),
     ("-- ls --mo", []),  # not activate's options
     ("-c -- --mo", ["--mode"]),  # -- as -c's code
+    ("help ", list(commands.NAMES)),  # help completes command names, at any depth
+    ("help vars ", children("vars")),
+    ("help vars s", ["set"]),
+    ("help vars set ", []),
 ]
 
 
@@ -291,21 +326,29 @@ FISH_CASES = [
     ("-d subdir s", ["status"]),
     ("completion ", ["bash", "fish", "tcsh", "zsh"]),
     ("completion bash ", []),
-    ("vars ", ["list", "set", "unset"]),
+    ("vars ", children("vars")),
     ("vars set ", sorted(PROJECT_VARS)),
     ("vars unset MY", ["MY_VAR"]),
     ("vars set MY_VAR ", []),
     ("vars list ", []),
     ("-f other/m.toml vars unset ", ["FROM_FILE"]),
     ("vars unset -f other/m.toml ", ["FROM_FILE"]),
-    ("vars -", ["-d", "--dir", "-f", "--file"]),
+    ("vars -", spellings("vars")),
+    ("vars set -", ["-d", "--dir", "-f", "--file"]),  # the options of the group vars
+    ("vars list --f", ["--file"]),
+    ("vars set -d . ", sorted(PROJECT_VARS)),
+    ("vars set --dir=", ["--dir=other/", "--dir=subdir/"]),
     ("init ", ["other/", "subdir/"]),
     ("init --na", ["--name"]),
-    ("status --", ["--dir", "--file", "--json"]),
+    ("status --", [o for o in spellings("status") if o.startswith("--")]),
+    ("deactivate -", spellings("deactivate")),
     ("deactivate --shell ", ["bash", "zsh", "fish", "tcsh"]),
     ("-- printen", ["printenv"]),
     ("-- ls --colo", ["--color", "--color="]),  # ls's own completion
     ("-- ls --mo", []),  # not activate's options
+    ("help ", sorted(commands.NAMES)),  # help completes command names, at any depth
+    ("help vars ", children("vars")),
+    ("help vars set ", []),
 ]
 
 
@@ -459,10 +502,262 @@ def test_tcsh_typed(box: Sandbox) -> None:
     assert got == dict(TYPED)
 
 
+def plain(cmd: Command) -> Command:
+    """The tree `cmd` with every help text and summary made plain (x): what
+    is left of a script is code and the table's names."""
+    return cmd.replace(
+        summary="x",
+        help="x",
+        options=tuple(o.replace(help="x") for o in cmd.options),
+        args=tuple(a.replace(help="x") for a in cmd.args),
+        children=tuple(plain(c) for c in cmd.children),
+    )
+
+
 def test_completing_never_runs_activate() -> None:
     """The scripts are static: no line runs activate (`$(activate`,
-    `(activate`, `command activate`, a line or statement starting with it)."""
+    `(activate`, `command activate`, a line or statement starting with it).
+    Help texts, shown as descriptions, may name activate: they are made
+    plain here; the `box` fixture checks that completing in the real shells
+    never runs an activate on PATH."""
     runs = re.compile(r"(^|[;&|(`]|\$\()[ \t]*(command[ \t]+)?activate\b", re.MULTILINE)
     for shell in completion.SHELLS:
-        code = re.sub(r"^#.*", "", completion.script(shell), flags=re.MULTILINE)
+        code = completion.script(shell, plain(completion.table()))
+        code = re.sub(r"^#.*", "", code, flags=re.MULTILINE)
         assert not runs.search(code), shell
+        with open(os.path.join(shell_dir(), "completion", f"activate.{shell}")) as f:
+            template = re.sub(r"^#.*", "", f.read(), flags=re.MULTILINE)
+        assert not runs.search(template), shell
+
+
+# --- the whole table, in every shell -------------------------------------------
+
+
+def positions(root: Command) -> dict[str, list[str]]:
+    """Where the table `root` puts words: the words typed after `activate `
+    (ending in a space, or in - for options) -> the names the table says are
+    offered there. Every command at every depth: its sub-verbs (also after
+    `help`), its options (those of the groups above it too), the choices of
+    each option's value and of its first argument."""
+    nodes = list(completion.walk(root))
+    helps = [n for n in nodes if n.command.args and n.command.args[0].complete == "commands"]
+    out: dict[str, list[str]] = {}
+    for node in nodes:
+        typed = "".join(f"{word} " for word in node.path)
+        subs = [c.name for c in node.command.children]
+        if subs:
+            out[typed] = subs
+            for h in helps:
+                out["".join(f"{word} " for word in h.path) + typed] = subs
+        elif node.command.args and node.command.args[0].choices:
+            out[typed] = list(node.command.args[0].choices)
+        if node.options:
+            out[typed + "-"] = [name for opt in node.options for name in opt.names]
+        for opt in node.options:
+            for name in opt.names if opt.choices else ():
+                out[f"{typed}{name} "] = list(opt.choices)
+    return out
+
+
+# Completes each line in one bash, the way bash's programmable completion
+# calls _activate; prints @@LINE, then COMPREPLY.
+BASH_WALK = r"""
+source "$1"
+shift
+for line in "$@"; do
+    COMP_LINE="activate $line"
+    read -ra COMP_WORDS <<<"$COMP_LINE"
+    [[ $COMP_LINE == *' ' ]] && COMP_WORDS+=('')
+    COMP_CWORD=$((${#COMP_WORDS[@]} - 1))
+    COMP_POINT=${#COMP_LINE}
+    COMPREPLY=()
+    _activate activate "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD-1]}"
+    printf '%s\n' "@@$line" "${COMPREPLY[@]}"
+done
+"""
+
+FISH_WALK = r"""
+cat $argv[1] | source
+for line in $argv[2..-1]
+    echo "@@$line"
+    complete -C "activate $line"
+end
+"""
+
+# zsh: a compadd that notes, in $ADDED, the words each real call adds (not
+# the calls that only match: -O, -A, -D), then adds them.
+ZSH_NOTE = (
+    "compadd() { "
+    'if [[ " $* " == *" -"[OAD]" "* ]]; then builtin compadd "$@"; return; fi; '
+    'local -a _w; builtin compadd -O _w "$@"; print -rl -- $_w >> $ADDED; builtin compadd "$@" }'
+)
+
+
+def split_walk(output: str) -> dict[str, set[str]]:
+    """@@LINE then its words, for each line."""
+    got: dict[str, set[str]] = {}
+    words: set[str] = set()
+    for row in output.splitlines():
+        if row.startswith("@@"):
+            words = got.setdefault(row[2:], set())
+        elif row:
+            words.add(row.split("\t")[0])  # fish: WORD<TAB>DESCRIPTION
+    return got
+
+
+PROMPT = "tcsh> "
+
+
+def offered(box: Sandbox, shell: str, script: Path, lines: list[str]) -> dict[str, set[str]]:
+    """The words the real `shell` offers after `activate LINE`, for each line."""
+    if shell in ("bash", "fish"):
+        code = BASH_WALK if shell == "bash" else FISH_WALK
+        done = subprocess.run(
+            [shell_path(shell), "-c", code, shell, str(script), *lines]
+            if shell == "bash"
+            else [shell_path(shell), "-c", code, str(script), *lines],
+            cwd=box.project,
+            env=box.env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert (done.returncode, done.stderr) == (0, "")
+        return split_walk(done.stdout)
+    added = box.root / "added"
+    if shell == "zsh":  # TAB, with the words noted
+        argv = [shell_path("zsh"), "-f", "-i"]
+        setup = f"autoload -Uz compinit && compinit -u -D; source {script}; {ZSH_NOTE}"
+        key, env = "\t", {"ADDED": str(added)}
+    else:  # ^D: tcsh lists the choices under the line, then types the line again
+        argv = [shell_path("tcsh"), "-f", "-i"]
+        setup = f"set edit; set prompt = '{PROMPT}'; eval \"`cat {script}`\""
+        key, env = "\x04", {"TERM": "dumb"}
+    child = pexpect.spawn(
+        argv[0],
+        argv[1:],
+        cwd=str(box.project),
+        env={**box.env, **env},
+        encoding="utf-8",
+        timeout=TIMEOUT,
+        dimensions=(60, 250),
+    )
+    got = {}
+    try:
+        child.sendline(f'{setup}; echo SET""UP-DONE')
+        child.expect("SETUP-DONE")
+        for line in lines:
+            added.unlink(missing_ok=True)
+            child.send(f"activate {line}{key}")
+            child.send('\x15echo DO""NE\r')  # ^U: kill the line
+            child.expect("DONE")
+            if shell == "zsh":
+                got[line] = set(added.read_text().split()) if added.exists() else set()
+            else:  # the rows between the line typed and the line typed again
+                rows = child.before.replace("\r", "").split("\n")
+                typed = [i for i, row in enumerate(rows) if row.startswith(PROMPT)]
+                listing = rows[typed[0] + 1 : typed[1]] if len(typed) > 1 else []
+                got[line] = {word for row in listing for word in row.split()}
+        return got
+    finally:
+        child.close(force=True)
+
+
+def missing(
+    box: Sandbox, shell: str, root: Command, where: dict[str, list[str]]
+) -> dict[str, list[str]]:
+    """What the `shell` script of the tree `root` does not offer of `where`."""
+    got = offered(box, shell, script_file(box, shell, root), list(where))
+    gaps = {
+        line: [w for w in words if w not in got.get(line, set())] for line, words in where.items()
+    }
+    return {line: words for line, words in gaps.items() if words}
+
+
+def test_positions_cover_the_table() -> None:
+    """The walk below visits every command, sub-verb and option spelling."""
+    where = positions(completion.table())
+    words = {w for names in where.values() for w in names}
+    assert set(commands.NAMES) <= words
+    for node in completion.walk(completion.table()):
+        assert {c.name for c in node.command.children} <= words
+        assert {n for o in node.options for n in o.names} <= words
+    assert where["vars set -"] == ["-d", "--dir", "-f", "--file"]
+    assert where["help vars "] == ["list", "set", "unset"]
+
+
+@pytest.mark.parametrize("shell", completion.SHELLS)
+def test_every_word_of_the_table_is_offered(box: Sandbox, shell: str) -> None:
+    """Every subcommand, sub-verb and option spelling (and choice) of the
+    table is offered where the table puts it, by the real shell."""
+    assert missing(box, shell, completion.table(), positions(completion.table())) == {}
+
+
+# A made-up option of activate itself, an option of a sub-verb, and a group
+# with sub-verbs two deep, planted in a copy of the table.
+PLANTED = {"-z", "--zap", "zip", "zop", "--export", "services", "--all", "start", "logs"}
+PLANTED |= {"-F", "--follow", "web", "worker", "db", "migrate", "--dry-run"}
+
+
+def plant(root: Command) -> Command:
+    """activate's table with the PLANTED words added."""
+    zap = Option(("-z", "--zap"), "ZAP", "a planted option", choices=("zip", "zop"))
+    group = root.child("vars")
+    assert group is not None
+    verb = group.child("set")
+    assert verb is not None
+    export = Option(("--export",), None, "a planted switch")
+    verbs = tuple(verb.replace(options=(export,)) if c is verb else c for c in group.children)
+    name = Arg("NAME", "a service", choices=("web", "worker"))
+    services = Command(
+        "services",
+        "planted services",
+        "A planted group.",
+        options=(Option(("--all",), None, "every service"),),
+        children=(
+            Command("start", "start one", "Start NAME.", args=(name,)),
+            Command(
+                "logs",
+                "its logs",
+                "Show the logs of NAME.",
+                options=(Option(("-F", "--follow"), None, "follow"),),
+                args=(name,),
+            ),
+            Command(
+                "db",
+                "the database",
+                "A planted group in a group.",
+                children=(
+                    Command(
+                        "migrate",
+                        "migrate it",
+                        "Migrate.",
+                        options=(Option(("--dry-run",), None, "only say what"),),
+                    ),
+                ),
+            ),
+        ),
+    )
+    subcommands = tuple(group.replace(children=verbs) if c is group else c for c in root.children)
+    return root.replace(options=(*root.options, zap), children=(*subcommands, services))
+
+
+@pytest.mark.parametrize("shell", completion.SHELLS)
+def test_a_word_planted_in_the_table_is_offered(box: Sandbox, shell: str) -> None:
+    """The script of a table with words planted offers them all, in the real
+    shell; the script of activate's own table misses exactly those: the
+    scripts are generated from the table, and the walk catches a word missing."""
+    planted = plant(completion.table())
+    where = positions(planted)
+    assert missing(box, shell, planted, where) == {}
+    missed = missing(box, shell, completion.table(), where)
+    assert {w for words in missed.values() for w in words} == PLANTED
+
+
+@pytest.mark.parametrize("shell", completion.SHELLS)
+def test_the_planted_words_are_in_the_script(shell: str) -> None:
+    code = completion.script(shell, plant(completion.table()))
+    plain_code = completion.script(shell)
+    for word in PLANTED:
+        assert re.search(rf"(?<![\w-]){re.escape(word)}(?![\w-])", code), word
+    assert code != plain_code
