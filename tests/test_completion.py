@@ -10,6 +10,13 @@ completes in the real shell.
   the script loaded by `source`, by `eval` and from $fpath; tcsh with the
   script loaded by ``eval "`...`"``, which joins it onto one line).
 
+The scripts are generated from the command table, so a walk over the table
+checks that every subcommand, sub-verb and option spelling is offered where
+the table puts it, in each real shell (zsh: a TAB with `compadd` noting what
+it adds; tcsh: ^D listing the choices); words planted in a copy of the table
+show that the walk catches a word missing. The `box` fixture puts an
+`activate` first on PATH that fails the test if completing runs it.
+
 Interactive checks type `activate WORDS<TAB>` and Enter; `activate` is a
 function (an alias in tcsh) printing `ARGS:<its arguments> ENDARGS`, so the
 completed line comes back as the shell parsed it, free of terminal noise.
@@ -97,6 +104,18 @@ def script_file(box: Sandbox, shell: str, root: Command | None = None) -> Path:
 def test_unknown_shell_is_an_error() -> None:
     with pytest.raises(ValueError, match="bash, zsh, fish or tcsh"):
         completion.script("ksh")
+
+
+def test_the_table_is_checked() -> None:
+    """A completion kind the scripts do not know, or a name that is not a
+    plain word, is an error when generating, not a broken script."""
+    root = completion.table()
+    odd = Option(("--odd",), "ODD", "an option", complete="colours")
+    with pytest.raises(ValueError, match="unknown completion kind 'colours'"):
+        completion.script("bash", root.replace(options=(*root.options, odd)))
+    spaced = Command("two words", "a command", "A command.")
+    with pytest.raises(ValueError, match="not a plain word"):
+        completion.script("fish", root.replace(children=(*root.children, spaced)))
 
 
 @pytest.mark.parametrize(
@@ -400,6 +419,9 @@ TYPED = [
     ("status --j", "status --json"),
     ("deactivate --shell t", "deactivate --shell tcsh"),
     ("-d subdir compl", "-d subdir completion"),
+    ("vars set --fi", "vars set --file"),  # an option of the group vars
+    ("help va", "help vars"),
+    ("help vars s", "help vars set"),
 ]
 
 # What activate prints instead of activating: its arguments, between markers

@@ -27,12 +27,13 @@ from . import commands
 from .bundled import shell_dir
 from .cli import _ACTIONS
 from .grammar import COMPLETIONS, Arg, Command, Option
+from .supported import SHELLS
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
 
-SHELLS = ("bash", "zsh", "fish", "tcsh")
+__all__ = ["ACTIONS", "SHELLS", "Node", "script", "spec", "table", "vars_awk", "walk"]
 
 # The options of activate itself after which no subcommand may follow: the
 # command line parser's (--print, -c).
@@ -44,7 +45,9 @@ class Node:
 
     __slots__ = ("path", "command", "options")
 
-    def __init__(self, path: tuple[str, ...], command: Command, options: tuple[Option, ...]):
+    def __init__(
+        self, path: tuple[str, ...], command: Command, options: tuple[Option, ...]
+    ) -> None:
         self.path = path  # () for activate itself; ("vars", "set")
         self.command = command
         self.options = options  # its own and those of the groups above it
@@ -62,16 +65,27 @@ def table() -> Command:
 
 
 def walk(root: Command) -> Iterator[Node]:
-    """Every command of the tree, parents before their children."""
+    """Every command of the tree, parents before their children. Its names,
+    option spellings and choices must be plain words: the scripts hold them
+    unquoted, as patterns and in word lists."""
 
     def visit(cmd: Command, path: tuple[str, ...], above: tuple[Option, ...]) -> Iterator[Node]:
         options = (*above, *cmd.options)
+        words = [c.name for c in cmd.children] + [n for o in cmd.options for n in o.names]
+        words += [w for o in cmd.options for w in o.choices]
+        words += [w for a in cmd.args for w in a.choices]
+        for word in words:
+            if not _PLAIN.fullmatch(word):
+                raise ValueError(f"not a plain word, in the command table: {word!r}")
         yield Node(path, cmd, options)
         for child in cmd.children:
             # the root's options come before a subcommand, not after it
             yield from visit(child, (*path, child.name), options if path else ())
 
     return visit(root, (), ())
+
+
+_PLAIN = re.compile(r"-{0,2}[A-Za-z0-9][A-Za-z0-9_.+-]*")
 
 
 def spec(value: Option | Arg) -> str:
@@ -120,6 +134,7 @@ def script(shell: str, root: Command | None = None) -> str:
 
 
 def _template_path(name: str) -> str:
+    """A file of the bundled shell/completion/ folder."""
     return os.path.join(shell_dir(), "completion", name)
 
 
@@ -144,10 +159,12 @@ def _args(node: Node) -> tuple[list[str], str]:
 
 
 def _array(words: list[str]) -> str:
+    """A bash or zsh array of the words, each quoted."""
     return "(" + " ".join(shlex.quote(w) for w in words) + ")"
 
 
 def _arm(node: Node, fields: list[tuple[str, str]]) -> str:
+    """The `case` arm of the command: its path, then NAME=VALUE lines."""
     lines = [f"    {shlex.quote(node.key)})"]
     lines += [f"        {name}={value}" for name, value in fields]
     lines.append("        ;;")
@@ -155,24 +172,30 @@ def _arm(node: Node, fields: list[tuple[str, str]]) -> str:
 
 
 def _common_fields(node: Node) -> list[tuple[str, str]]:
+    """The fields of an arm that bash and zsh share (see their templates)."""
     specs, more = _args(node)
     return [
         ("subs", _array([c.name for c in node.command.children])),
         ("opts", _array(_option_words(node))),
-        (
-            "acts",
-            _array([n for o in node.options for n in o.names if n in ACTIONS and not node.path]),
-        ),
+        ("acts", _array([n for o in node.options for n in o.names if _is_action(node, n)])),
         ("argspecs", _array(specs)),
         ("more", shlex.quote(more)),
     ]
 
 
+def _is_action(node: Node, name: str) -> bool:
+    """Is `name` one of activate's own options after which no subcommand follows?"""
+    return not node.path and name in ACTIONS
+
+
 def _bash_table(nodes: list[Node]) -> str:
+    """The arms of `_activate_table`, one a command."""
     return "\n".join(_arm(node, _common_fields(node)) for node in nodes)
 
 
 def _zsh_table(nodes: list[Node]) -> str:
+    """The arms of `_activate_table`, one a command, with _describe's descriptions."""
+
     def described(name: str, text: str) -> str:
         return name.replace(":", "\\:") + ":" + text  # _describe's NAME:DESCRIPTION
 
@@ -193,14 +216,16 @@ def _zsh_table(nodes: list[Node]) -> str:
 
 
 def _fish_quote(text: str) -> str:
+    """`text` in fish's single quotes (where only \\ and \' are escapes)."""
     return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
 def _fish_table(nodes: list[Node]) -> str:
+    """The rows of `__activate_rows`, tab-separated fields (see the template)."""
     rows: list[tuple[str, ...]] = []
     for node in nodes:
         for opt in node.options:
-            kind = "act" if opt.names[0] in ACTIONS and not node.path else "opt"
+            kind = "act" if _is_action(node, opt.names[0]) else "opt"
             rows.append(
                 (
                     kind,
@@ -277,10 +302,11 @@ def _tcsh_grouped(kind: str, pairs: list[tuple[str, str]]) -> list[str]:
 
 
 def _tcsh_rules(nodes: list[Node]) -> str:
-    """The arguments of one `complete activate` statement. tcsh sees only the
-    current word and the one or two before it, not the whole line: an
-    option's values are those of every command's option of that spelling
-    (choices merged), and options are those of every command."""
+    """The arguments of one `complete activate` statement, in the order of the
+    template's notes. tcsh sees only the current word and the one or two
+    before it, not the whole line: an option's values are those of the first
+    command's option of that spelling (choices of all of them merged), and
+    options are those of every command."""
     root = nodes[0].command
     values: dict[str, str] = {}  # an option spelling -> its spec, merged
     messages: dict[str, str] = {}
@@ -322,7 +348,7 @@ def _tcsh_rules(nodes: list[Node]) -> str:
     # a subcommand: first, or after activate's own options (not --print or -c)
     subcommands = "(" + " ".join(c.name for c in root.children) + ")"
     rules.append(_tcsh_rule("p", ["1"], subcommands))
-    valued = [n for o in root.options if o.value and o.names[0] not in ACTIONS for n in o.names]
+    valued = [n for o in root.options if o.value for n in o.names if not _is_action(nodes[0], n)]
     if valued:
         rules.append(_tcsh_rule("N", valued, subcommands))
         rules.append(_tcsh_rule("n", [f"{n}=*" for n in valued if n.startswith("--")], subcommands))
