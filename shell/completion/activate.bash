@@ -13,7 +13,7 @@ _activate_table() { # the command at path $1 ('' is activate itself; 'vars set')
     esac
 }
 
-_activate_add() { # add compgen's words to COMPREPLY, one per line
+_activate_add() { # add compgen's words to COMPREPLY, one per line (names may hold spaces)
     local word
     while IFS= read -r word; do COMPREPLY+=("$word"); done < <(compgen "$@")
 }
@@ -33,9 +33,11 @@ _activate_complete() { # complete $cur as COMPLETION $1 says ($2: the words of `
     case $1 in
     \(*\))
         local choices=${1#\(}
-        _activate_add -W "${choices%\)}" -- "$cur"
+        _activate_add -W "${choices%\)}" -- "$cur" # (a b) -> a b
         ;;
     dir)
+        # as file names: a / after folders, special characters quoted (quiet
+        # where compopt cannot work: outside a completion)
         compopt -o filenames 2>/dev/null
         _activate_add -d -- "$cur"
         ;;
@@ -49,7 +51,7 @@ _activate_complete() { # complete $cur as COMPLETION $1 says ($2: the words of `
         _activate_add -W "$(COMMAND_LINE=$COMP_LINE awk '@VARS_AWK@' 2>/dev/null)" -- "$cur"
         ;;
     commands) # the sub-verbs of the command the words name; no words: the subcommands
-        local subs=() opts=() acts=() argspecs=() more=
+        local subs=() opts=() acts=() argspecs=() more= # not the caller's
         _activate_table "$2" && _activate_add -W "${subs[*]}" -- "$cur"
         ;;
     esac
@@ -68,7 +70,7 @@ _activate_command() { # complete a command line whose command is word $1
 
 _activate() {
     local cur=${COMP_WORDS[COMP_CWORD]} i word spec node= action= ended=
-    local subs=() opts=() acts=() argspecs=() more= typed=()
+    local subs=() opts=() acts=() argspecs=() more= typed=() # _activate_table sets these
     COMPREPLY=()
     _activate_table ''
     # the command the words name, and its arguments so far

@@ -19,7 +19,7 @@ _activate_table() { # the command at path $1 ('' is activate itself; 'vars set')
 _activate_value() { # is $1 an option taking a value? Its COMPLETION in spec
     local opt
     for opt in $opts; do
-        if [[ $opt == ${(b)1}=* ]]; then
+        if [[ $opt == ${(b)1}=* ]]; then # (b): the name as a literal, not a pattern
             spec=${opt#*=}
             return 0
         fi
@@ -31,28 +31,28 @@ _activate_complete() { # complete the current word as COMPLETION $1 says ($2: th
     local expl
     case $1 in
     \(*\))
-        local -a choices=(${=${${1#\(}%\)}})
+        local -a choices=(${=${${1#\(}%\)}}) # (a b) -> a b, split at spaces
         _wanted values expl value compadd -a choices
         ;;
     dir) _files -/ ;;
     manifest) # manifests (*.toml) and folders, else any file
-        _files -g '*.toml(-.)' || _files
+        _files -g '*.toml(-.)' || _files # (-.): plain files, through symlinks
         ;;
     vars) # the [vars] names of the manifest the command line names
-        local -a names=(${(f)"$(COMMAND_LINE=$BUFFER awk '@VARS_AWK@' 2>/dev/null)"})
+        local -a names=(${(f)"$(COMMAND_LINE=$BUFFER awk '@VARS_AWK@' 2>/dev/null)"}) # (f): one a line
         _wanted variables expl 'manifest variable' compadd -a names
         ;;
     commands) # the sub-verbs of the command the words name; no words: the subcommands
-        local -a subs opts acts argspecs subdescs optdescs
+        local -a subs opts acts argspecs subdescs optdescs # not the caller's
         local more
         _activate_table "$2" && _describe -t commands 'activate command' subdescs
         ;;
-    *) return 1 ;;
+    *) return 1 ;; # free text: nothing to offer
     esac
 }
 
 _activate() {
-    local i word spec node= action= ended=
+    local i word spec node= action= ended= # node, not path: $path is zsh's $PATH
     local -a subs opts acts argspecs subdescs optdescs typed
     local more
     _activate_table ''
@@ -66,7 +66,7 @@ _activate() {
         case $word in
         --)
             if [[ -z $node ]]; then # activate -- COMMAND ...: a command line of its own
-                shift $i words
+                shift $i words # as if COMMAND were typed first
                 ((CURRENT -= i))
                 _normal
                 return
@@ -99,7 +99,7 @@ _activate() {
     # an option (or --opt=value), a sub-verb, or an argument
     word=$words[CURRENT]
     if [[ -z $ended && $word == --*=* ]] && _activate_value ${word%%=*}; then
-        compset -P '*='
+        compset -P '*=' # complete after the =, keeping --opt= in place
         _activate_complete "$spec" "$typed"
     elif [[ -z $ended && $word == -* ]]; then
         [[ -z $node && -z $action ]] && optdescs+=('--:run a command in the environment')
