@@ -10,6 +10,13 @@ completes in the real shell.
   the script loaded by `source`, by `eval` and from $fpath; tcsh with the
   script loaded by ``eval "`...`"``, which joins it onto one line).
 
+The scripts are generated from the command table, so a walk over the table
+checks that every subcommand, sub-verb and option spelling is offered where
+the table puts it, in each real shell (zsh: a TAB with `compadd` noting what
+it adds; tcsh: ^D listing the choices); words planted in a copy of the table
+show that the walk catches a word missing. The `box` fixture puts an
+`activate` first on PATH that fails the test if completing runs it.
+
 Interactive checks type `activate WORDS<TAB>` and Enter; `activate` is a
 function (an alias in tcsh) printing `ARGS:<its arguments> ENDARGS`, so the
 completed line comes back as the shell parsed it, free of terminal noise.
@@ -18,15 +25,19 @@ The scripts are written to files from activator.completion directly.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
 import pexpect
 import pytest
 
-from activator import completion
+from activator import commands, completion
+from activator.bundled import shell_dir
+from activator.grammar import Arg, Command, Option
 
 from conftest import Sandbox, shell_path
 
@@ -54,11 +65,14 @@ PROJECT_VARS = ["MY_VAR", "QUOTED_KEY", "OTHER_ONE"]
 
 
 @pytest.fixture
-def box(sandbox: Sandbox) -> Sandbox:
+def box(sandbox: Sandbox) -> Iterator[Sandbox]:
     """A project with a manifest, a folder, a spare manifest and a text file:
 
     project/.flox/env/manifest.toml  project/subdir/deeper/
     project/other/m.toml             project/a.toml  project/notes.txt
+
+    First on PATH, an `activate` that only notes it ran: completing must
+    never run it (checked after each test).
     """
     sandbox.write_manifest(MANIFEST)
     (sandbox.project / "subdir" / "deeper").mkdir(parents=True)
@@ -66,13 +80,21 @@ def box(sandbox: Sandbox) -> Sandbox:
     (sandbox.project / "other" / "m.toml").write_text(OTHER_MANIFEST)
     (sandbox.project / "a.toml").write_text("version = 1\n")
     (sandbox.project / "notes.txt").write_text("notes\n")
-    return sandbox
+    ran = sandbox.root / "activate-ran"
+    stub = sandbox.root / "stub" / "activate"
+    stub.parent.mkdir()
+    stub.write_text(f'#!/bin/sh\necho "$*" >> {ran}\nexit 1\n')
+    stub.chmod(0o755)
+    sandbox.env["PATH"] = f"{stub.parent}:{sandbox.env['PATH']}"
+    yield sandbox
+    assert not ran.exists(), f"completing ran activate: {ran.read_text()}"
 
 
-def script_file(box: Sandbox, shell: str) -> Path:
-    """What `activate completion SHELL` prints, in a file."""
-    path = box.root / f"completion.{shell}"
-    path.write_text(completion.script(shell))
+def script_file(box: Sandbox, shell: str, root: Command | None = None) -> Path:
+    """What `activate completion SHELL` prints, in a file (for the command
+    tree `root`: by default activate's own table)."""
+    path = box.root / f"completion{id(root) if root else ''}.{shell}"
+    path.write_text(completion.script(shell, root))
     return path
 
 
@@ -82,6 +104,18 @@ def script_file(box: Sandbox, shell: str) -> Path:
 def test_unknown_shell_is_an_error() -> None:
     with pytest.raises(ValueError, match="bash, zsh, fish or tcsh"):
         completion.script("ksh")
+
+
+def test_the_table_is_checked() -> None:
+    """A completion kind the scripts do not know, or a name that is not a
+    plain word, is an error when generating, not a broken script."""
+    root = TABLE
+    odd = Option(("--odd",), "ODD", "an option", complete="colours")
+    with pytest.raises(ValueError, match="unknown completion kind 'colours'"):
+        completion.script("bash", root.replace(options=(*root.options, odd)))
+    spaced = Command("two words", "a command", "A command.")
+    with pytest.raises(ValueError, match="not a plain word"):
+        completion.script("fish", root.replace(children=(*root.children, spaced)))
 
 
 @pytest.mark.parametrize(
@@ -118,15 +152,15 @@ def test_tcsh_defines_complete(box: Sandbox, form: str) -> None:
     done = box.shell("tcsh", f"{load}; complete activate")
     assert (done.returncode, done.stderr) == (0, "")
     assert "'n/--mode/(dev run)/'" in done.stdout
-    assert "'p/1/(init status deactivate edit vars completion)/'" in done.stdout
-    assert "N@vars@`awk" in done.stdout
+    assert f"'p/1/({' '.join(commands.NAMES)})/'" in done.stdout
+    assert "'n@{set,unset}@`awk" in done.stdout  # the [vars] names after vars set|unset
 
 
 def test_vars_awk_is_safe_to_embed() -> None:
     """Held in single quotes by every shell (fish: no \\\\ or \\'), and in a
     tcsh `complete` rule delimited by @ inside an eval'd line."""
     for bad in ("'", "!", "@", "\n", "\\\\"):
-        assert bad not in completion.VARS_AWK
+        assert bad not in completion.vars_awk()
 
 
 # --- the [vars] names, from the manifest the command line names ---------------
@@ -135,7 +169,7 @@ AWKS = [a for a in ("awk", "mawk", "gawk", "original-awk", "busybox") if shutil.
 
 
 def vars_from(box: Sandbox, awk: str, line: str, cwd: Path) -> list[str]:
-    argv = [awk, completion.VARS_AWK] if awk != "busybox" else [awk, "awk", completion.VARS_AWK]
+    argv = [awk, completion.vars_awk()] if awk != "busybox" else [awk, "awk", completion.vars_awk()]
     env = {**box.env, "COMMAND_LINE": line, "PWD": str(cwd)}
     done = subprocess.run(argv, cwd=cwd, env=env, capture_output=True, text=True, timeout=10)
     assert (done.returncode, done.stderr) == (0, "")
@@ -179,8 +213,35 @@ _activate activate "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD-1]}"
 printf '%s\n' "${COMPREPLY[@]}"
 """
 
-OPTIONS = ["-d", "--dir", "-f", "--file", "--mode", "--shell", "--print", "-c"]
-OPTIONS += ["-h", "--help", "--version", "--"]
+
+# activate's command table as one tree, built here rather than by
+# activator.completion, whose reading of the table is under test.
+TABLE = commands.TOP.replace(children=commands.COMMANDS)
+
+
+def every_command(
+    cmd: Command, path: tuple[str, ...] = (), above: tuple[Option, ...] = ()
+) -> Iterator[tuple[tuple[str, ...], Command, list[str]]]:
+    """Each command of the tree: its path, itself, and the spellings of the
+    options it takes as the parser reads them (grammar.parse_command): its
+    own and its groups'; activate's own come before a subcommand only."""
+    yield path, cmd, [name for opt in (*above, *cmd.options) for name in opt.names]
+    for child in cmd.children:
+        yield from every_command(child, (*path, child.name), (*above, *cmd.options) if path else ())
+
+
+def spellings(*path: str) -> list[str]:
+    """Every spelling of the options of the command at `path` (() is activate
+    itself), those of the groups above it included: from the table."""
+    return next(names for at, _, names in every_command(TABLE) if at == path)
+
+
+def children(*path: str) -> list[str]:
+    """The sub-verbs of the command at `path`, from the table."""
+    return next([c.name for c in cmd.children] for at, cmd, _ in every_command(TABLE) if at == path)
+
+
+OPTIONS = [*spellings(), "--"]  # activate's own, and -- (a command follows)
 
 BASH_CASES = [
     ("--mo", ["--mode"]),
@@ -189,9 +250,9 @@ BASH_CASES = [
     ("--mode = r", ["run"]),
     ("--shell ", ["bash", "zsh", "fish", "tcsh", "json"]),
     ("--shell = j", ["json"]),
-    ("", list(completion.SUBCOMMANDS)),
+    ("", list(commands.NAMES)),
     ("-", OPTIONS),
-    ("--", ["--dir", "--file", "--mode", "--shell", "--print", "--help", "--version", "--"]),
+    ("--", [o for o in OPTIONS if o.startswith("--")]),
     ("-d ", [".flox", "other", "subdir"]),
     ("--dir = su", ["subdir"]),
     ("-f ", [".flox", "a.toml", "other", "subdir"]),  # manifests and folders
@@ -203,28 +264,35 @@ BASH_CASES = [
     ("--print ", []),
     ("--print --mo", ["--mode"]),
     ("-d subdir s", ["status"]),
-    ("--mode = run -f a.toml ", list(completion.SUBCOMMANDS)),
+    ("--mode = run -f a.toml ", list(commands.NAMES)),
     ("completion ", ["bash", "zsh", "fish", "tcsh"]),
     ("completion bash ", []),
-    ("vars ", ["set", "unset", "list"]),
+    ("vars ", children("vars")),
     ("vars set ", PROJECT_VARS),
     ("vars unset MY", ["MY_VAR"]),
     ("vars set MY_VAR ", []),
     ("vars list ", []),
     ("-f other/m.toml vars unset ", ["FROM_FILE"]),
     ("vars unset -f other/m.toml ", ["FROM_FILE"]),
-    ("vars -", ["-d", "--dir", "-f", "--file"]),
+    ("vars -", spellings("vars")),
+    ("vars set -", ["-d", "--dir", "-f", "--file"]),  # the options of the group vars
+    ("vars list --f", ["--file"]),
+    ("vars set -d . ", PROJECT_VARS),
     ("init ", [".flox", "other", "subdir"]),
-    ("init -", ["--name", "-d", "--dir"]),
+    ("init -", spellings("init")),
     ("init --name ", []),
-    ("status -", ["--json", "-d", "--dir", "-f", "--file"]),
-    ("edit -", ["-d", "--dir", "-f", "--file"]),
-    ("deactivate -", ["--shell"]),
+    ("status -", spellings("status")),
+    ("edit -", spellings("edit")),
+    ("deactivate -", spellings("deactivate")),
     ("deactivate --shell ", ["bash", "zsh", "fish", "tcsh"]),
     ("-- printen", ["printenv"]),
     ("-- printenv su", ["subdir"]),
     ("-- ls --mo", []),  # not activate's options
     ("-c -- --mo", ["--mode"]),  # -- as -c's code
+    ("help ", list(commands.NAMES)),  # help completes command names, at any depth
+    ("help vars ", children("vars")),
+    ("help vars s", ["set"]),
+    ("help vars set ", []),
 ]
 
 
@@ -276,7 +344,7 @@ FISH_CASES = [
     ("--mode ", ["dev", "run"]),
     ("--mode=", ["--mode=dev", "--mode=run"]),
     ("--shell j", ["json"]),
-    ("", sorted(completion.SUBCOMMANDS)),
+    ("", sorted(commands.NAMES)),
     ("-", [o for o in OPTIONS if o != "--"]),
     ("-d ", ["other/", "subdir/"]),
     ("--dir=su", ["--dir=subdir/"]),
@@ -291,21 +359,29 @@ FISH_CASES = [
     ("-d subdir s", ["status"]),
     ("completion ", ["bash", "fish", "tcsh", "zsh"]),
     ("completion bash ", []),
-    ("vars ", ["list", "set", "unset"]),
+    ("vars ", children("vars")),
     ("vars set ", sorted(PROJECT_VARS)),
     ("vars unset MY", ["MY_VAR"]),
     ("vars set MY_VAR ", []),
     ("vars list ", []),
     ("-f other/m.toml vars unset ", ["FROM_FILE"]),
     ("vars unset -f other/m.toml ", ["FROM_FILE"]),
-    ("vars -", ["-d", "--dir", "-f", "--file"]),
+    ("vars -", spellings("vars")),
+    ("vars set -", ["-d", "--dir", "-f", "--file"]),  # the options of the group vars
+    ("vars list --f", ["--file"]),
+    ("vars set -d . ", sorted(PROJECT_VARS)),
+    ("vars set --dir=", ["--dir=other/", "--dir=subdir/"]),
     ("init ", ["other/", "subdir/"]),
     ("init --na", ["--name"]),
-    ("status --", ["--dir", "--file", "--json"]),
+    ("status --", [o for o in spellings("status") if o.startswith("--")]),
+    ("deactivate -", spellings("deactivate")),
     ("deactivate --shell ", ["bash", "zsh", "fish", "tcsh"]),
     ("-- printen", ["printenv"]),
     ("-- ls --colo", ["--color", "--color="]),  # ls's own completion
     ("-- ls --mo", []),  # not activate's options
+    ("help ", sorted(commands.NAMES)),  # help completes command names, at any depth
+    ("help vars ", children("vars")),
+    ("help vars set ", []),
 ]
 
 
@@ -357,6 +433,9 @@ TYPED = [
     ("status --j", "status --json"),
     ("deactivate --shell t", "deactivate --shell tcsh"),
     ("-d subdir compl", "-d subdir completion"),
+    ("vars set --fi", "vars set --file"),  # an option of the group vars
+    ("help va", "help vars"),
+    ("help vars s", "help vars set"),
 ]
 
 # What activate prints instead of activating: its arguments, between markers
@@ -459,10 +538,270 @@ def test_tcsh_typed(box: Sandbox) -> None:
     assert got == dict(TYPED)
 
 
+def plain(cmd: Command) -> Command:
+    """The tree `cmd` with every help text and summary made plain (x): what
+    is left of a script is code and the table's names."""
+    return cmd.replace(
+        summary="x",
+        help="x",
+        options=tuple(o.replace(help="x") for o in cmd.options),
+        args=tuple(a.replace(help="x") for a in cmd.args),
+        children=tuple(plain(c) for c in cmd.children),
+    )
+
+
 def test_completing_never_runs_activate() -> None:
     """The scripts are static: no line runs activate (`$(activate`,
-    `(activate`, `command activate`, a line or statement starting with it)."""
+    `(activate`, `command activate`, a line or statement starting with it).
+    Help texts, shown as descriptions, may name activate: they are made
+    plain here; the `box` fixture checks that completing in the real shells
+    never runs an activate on PATH."""
     runs = re.compile(r"(^|[;&|(`]|\$\()[ \t]*(command[ \t]+)?activate\b", re.MULTILINE)
     for shell in completion.SHELLS:
-        code = re.sub(r"^#.*", "", completion.script(shell), flags=re.MULTILINE)
+        code = completion.script(shell, plain(TABLE))
+        code = re.sub(r"^#.*", "", code, flags=re.MULTILINE)
         assert not runs.search(code), shell
+        with open(os.path.join(shell_dir(), "completion", f"activate.{shell}")) as f:
+            template = re.sub(r"^#.*", "", f.read(), flags=re.MULTILINE)
+        assert not runs.search(template), shell
+
+
+# --- the whole table, in every shell -------------------------------------------
+
+
+def positions(root: Command) -> dict[str, list[str]]:
+    """Where the table `root` puts words: the words typed after `activate `
+    (ending in a space, or in - for options) -> the names the table says are
+    offered there. Every command at every depth: its sub-verbs (also after
+    `help`), its options (those of the groups above it too), the choices of
+    each option's value and of its first argument."""
+    nodes = list(every_command(root))
+    helps = [path for path, cmd, _ in nodes if cmd.args and cmd.args[0].complete == "commands"]
+    out: dict[str, list[str]] = {}
+    for path, cmd, names in nodes:
+        typed = "".join(f"{word} " for word in path)
+        subs = [c.name for c in cmd.children]
+        if subs:
+            out[typed] = subs
+            for h in helps:
+                out["".join(f"{word} " for word in h) + typed] = subs
+        elif cmd.args and cmd.args[0].choices:
+            out[typed] = list(cmd.args[0].choices)
+        if names:
+            out[typed + "-"] = names
+        for opt in cmd.options:  # (those of the groups above: where they are declared)
+            for name in opt.names if opt.choices else ():
+                out[f"{typed}{name} "] = list(opt.choices)
+    return out
+
+
+# Completes each line in one bash, the way bash's programmable completion
+# calls _activate; prints @@LINE, then COMPREPLY.
+BASH_WALK = r"""
+source "$1"
+shift
+for line in "$@"; do
+    COMP_LINE="activate $line"
+    read -ra COMP_WORDS <<<"$COMP_LINE"
+    [[ $COMP_LINE == *' ' ]] && COMP_WORDS+=('')
+    COMP_CWORD=$((${#COMP_WORDS[@]} - 1))
+    COMP_POINT=${#COMP_LINE}
+    COMPREPLY=()
+    _activate activate "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD-1]}"
+    printf '%s\n' "@@$line" "${COMPREPLY[@]}"
+done
+"""
+
+FISH_WALK = r"""
+cat $argv[1] | source
+for line in $argv[2..-1]
+    echo "@@$line"
+    complete -C "activate $line"
+end
+"""
+
+# zsh: a compadd that notes, in $ADDED, the words each real call adds (not
+# the calls that only match: -O, -A, -D), then adds them.
+ZSH_NOTE = (
+    "compadd() { "
+    'if [[ " $* " == *" -"[OAD]" "* ]]; then builtin compadd "$@"; return; fi; '
+    'local -a _w; builtin compadd -O _w "$@"; print -rl -- $_w >> $ADDED; builtin compadd "$@" }'
+)
+
+
+def split_walk(output: str) -> dict[str, set[str]]:
+    """@@LINE then its words, for each line."""
+    got: dict[str, set[str]] = {}
+    words: set[str] = set()
+    for row in output.splitlines():
+        if row.startswith("@@"):
+            words = got.setdefault(row[2:], set())
+        elif row:
+            words.add(row.split("\t")[0])  # fish: WORD<TAB>DESCRIPTION
+    return got
+
+
+PROMPT = "tcsh> "
+
+
+def offered(box: Sandbox, shell: str, script: Path, lines: list[str]) -> dict[str, set[str]]:
+    """The words the real `shell` offers after `activate LINE`, for each line."""
+    if shell in ("bash", "fish"):
+        code = BASH_WALK if shell == "bash" else FISH_WALK
+        done = subprocess.run(
+            [shell_path(shell), "-c", code, shell, str(script), *lines]
+            if shell == "bash"
+            else [shell_path(shell), "-c", code, str(script), *lines],
+            cwd=box.project,
+            env=box.env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert (done.returncode, done.stderr) == (0, "")
+        return split_walk(done.stdout)
+    added = box.root / "added"
+    if shell == "zsh":  # TAB, with the words noted
+        argv = [shell_path("zsh"), "-f", "-i"]
+        setup = f"autoload -Uz compinit && compinit -u -D; source {script}; {ZSH_NOTE}"
+        key, env = "\t", {"ADDED": str(added)}
+    else:  # ^D: tcsh lists the choices under the line, then types the line again
+        argv = [shell_path("tcsh"), "-f", "-i"]
+        setup = f"set edit; set prompt = '{PROMPT}'; eval \"`cat {script}`\""
+        key, env = "\x04", {"TERM": "dumb"}
+    child = pexpect.spawn(
+        argv[0],
+        argv[1:],
+        cwd=str(box.project),
+        env={**box.env, **env},
+        encoding="utf-8",
+        timeout=TIMEOUT,
+        dimensions=(60, 250),
+    )
+    got = {}
+    try:
+        child.sendline(f'{setup}; echo SET""UP-DONE')
+        child.expect("SETUP-DONE")
+        for line in lines:
+            added.unlink(missing_ok=True)
+            child.send(f"activate {line}{key}")
+            child.send('\x15echo DO""NE\r')  # ^U: kill the line
+            child.expect("DONE")
+            if shell == "zsh":
+                got[line] = set(added.read_text().split()) if added.exists() else set()
+            else:  # the rows between the line typed and the line typed again
+                rows = child.before.replace("\r", "").split("\n")
+                typed = [i for i, row in enumerate(rows) if row.startswith(PROMPT)]
+                listing = rows[typed[0] + 1 : typed[1]] if len(typed) > 1 else []
+                got[line] = {word for row in listing for word in row.split()}
+        return got
+    finally:
+        child.close(force=True)
+
+
+def missing(
+    box: Sandbox, shell: str, where: dict[str, list[str]], root: Command | None = None
+) -> dict[str, list[str]]:
+    """What the `shell` script of the tree `root` (default: activate's own)
+    does not offer of `where`."""
+    got = offered(box, shell, script_file(box, shell, root), list(where))
+    gaps = {
+        line: [w for w in words if w not in got.get(line, set())] for line, words in where.items()
+    }
+    return {line: words for line, words in gaps.items() if words}
+
+
+def test_positions_cover_the_table() -> None:
+    """The walk below visits every command, sub-verb and option spelling."""
+    where = positions(TABLE)
+    words = {w for names in where.values() for w in names}
+    assert set(commands.NAMES) <= words
+
+    def check(cmd: Command) -> None:
+        assert {c.name for c in cmd.children} <= words
+        assert {n for o in cmd.options for n in o.names} <= words
+        for child in cmd.children:
+            check(child)
+
+    check(TABLE)
+    assert where["vars set -"] == ["-d", "--dir", "-f", "--file"]
+    assert where["help vars "] == ["list", "set", "unset"]
+
+
+@pytest.mark.parametrize("shell", completion.SHELLS)
+def test_every_word_of_the_table_is_offered(box: Sandbox, shell: str) -> None:
+    """Every subcommand, sub-verb and option spelling (and choice) of the
+    table is offered where the table puts it, by the real shell."""
+    assert missing(box, shell, positions(TABLE)) == {}
+
+
+# A made-up option of activate itself, an option of a sub-verb, and a group
+# with sub-verbs two deep, planted in a copy of the table.
+PLANTED = {"-z", "--zap", "zip", "zop", "--export", "services", "--all", "start", "logs"}
+PLANTED |= {"-F", "--follow", "web", "worker", "db", "migrate", "--dry-run"}
+
+
+def plant(root: Command) -> Command:
+    """activate's table with the PLANTED words added."""
+    zap = Option(("-z", "--zap"), "ZAP", "a planted option", choices=("zip", "zop"))
+    group = root.child("vars")
+    assert group is not None
+    verb = group.child("set")
+    assert verb is not None
+    export = Option(("--export",), None, "a planted switch")
+    verbs = tuple(verb.replace(options=(export,)) if c is verb else c for c in group.children)
+    name = Arg("NAME", "a service", choices=("web", "worker"))
+    services = Command(
+        "services",
+        "planted services",
+        "A planted group.",
+        options=(Option(("--all",), None, "every service"),),
+        children=(
+            Command("start", "start one", "Start NAME.", args=(name,)),
+            Command(
+                "logs",
+                "its logs",
+                "Show the logs of NAME.",
+                options=(Option(("-F", "--follow"), None, "follow"),),
+                args=(name,),
+            ),
+            Command(
+                "db",
+                "the database",
+                "A planted group in a group.",
+                children=(
+                    Command(
+                        "migrate",
+                        "migrate it",
+                        "Migrate.",
+                        options=(Option(("--dry-run",), None, "only say what"),),
+                    ),
+                ),
+            ),
+        ),
+    )
+    subcommands = tuple(group.replace(children=verbs) if c is group else c for c in root.children)
+    return root.replace(options=(*root.options, zap), children=(*subcommands, services))
+
+
+@pytest.mark.parametrize("shell", completion.SHELLS)
+def test_a_word_planted_in_the_table_is_offered(box: Sandbox, shell: str) -> None:
+    """The script of a table with words planted offers them all, in the real
+    shell; the script of activate's own table misses exactly those: the
+    scripts are generated from the table, and the walk catches a word missing."""
+    planted = plant(TABLE)
+    where = positions(planted)
+    assert missing(box, shell, where, planted) == {}
+    missed = missing(box, shell, where)
+    assert {w for words in missed.values() for w in words} == PLANTED
+
+
+@pytest.mark.parametrize("shell", completion.SHELLS)
+def test_the_planted_words_are_in_the_script(shell: str) -> None:
+    """Each planted word is in the script more often than in the script of
+    activate's own table (where some, like -F, are already shell code)."""
+    planted = completion.script(shell, plant(TABLE))
+    own = completion.script(shell)
+    for word in PLANTED:
+        alone = re.compile(rf"(?<![\w-]){re.escape(word)}(?![\w-])")
+        assert len(alone.findall(planted)) > len(alone.findall(own)), word

@@ -6,418 +6,350 @@
     fish:  activate completion fish | source
     tcsh:  eval "`activate completion tcsh`"
 
+The shell code is in `shell/completion/activate.SHELL`, one template a shell;
+this module only fills in data taken from the command table
+(`commands/__init__.py`): the commands at every depth, with their sub-verbs,
+options and arguments, and how each value completes. Adding a subcommand or
+an option to the table changes the scripts with no change here.
+
 The code is static: completing never runs activate. Variable names for
-`vars set|unset` come from one cheap awk over the manifest (VARS_AWK).
+`vars set|unset` come from one cheap awk over the manifest
+(`shell/completion/vars.awk`).
 """
 
 from __future__ import annotations
 
-SUBCOMMANDS = ("init", "status", "deactivate", "edit", "vars", "completion")
-MODES = ("dev", "run")
-SHELLS = ("bash", "zsh", "fish", "tcsh")
-PRINT_SHELLS = (*SHELLS, "json")  # --shell json is for --print
+import os
+import re
+import shlex
 
-# The [vars] keys of the manifest a command line names: -f FILE, else
-# -d DIR's, else the nearest .flox/env/manifest.toml at or above $PWD. The
-# line comes in $COMMAND_LINE (tcsh sets it for `...` completions; the other
-# shells pass it). One line with no ', ! or @, so that every shell can hold it
-# in single quotes, including tcsh inside a backquoted, eval'd line.
-VARS_AWK = " ".join(
-    (
-        "BEGIN {",
-        'n = split(ENVIRON["COMMAND_LINE"], w, " ");',
-        "for (i = 2; i <= n; i++) {",
-        'if (w[i] == "--") break;',
-        'if (w[i] == "-f" || w[i] == "--file") file = w[i + 1];',
-        'if (w[i] == "-d" || w[i] == "--dir") dir = w[i + 1];',
-        'if (index(w[i], "--file=") == 1) file = substr(w[i], 8);',
-        'if (index(w[i], "--dir=") == 1) dir = substr(w[i], 7);',
-        "}",
-        'if (substr(file, 1, 2) == "~/") file = ENVIRON["HOME"] substr(file, 2);',
-        'if (substr(dir, 1, 2) == "~/") dir = ENVIRON["HOME"] substr(dir, 2);',
-        'if (file == "" && length(dir)) file = dir "/.flox/env/manifest.toml";',
-        'd = ENVIRON["PWD"];',
-        'while (file == "" && length(d)) {',
-        'm = d "/.flox/env/manifest.toml";',
-        "if ((getline line < m) >= 0) file = m;",
-        "close(m);",
-        "match(d, /.*\\//);",
-        "d = substr(d, 1, RLENGTH - 1);",
-        "}",
-        'if (file == "") exit;',
-        "while ((getline line < file) > 0) {",
-        "if (line ~ /^[ \\t]*\\[/) invars = (line ~ /^[ \\t]*\\[[ \\t]*vars[ \\t]*\\]/);",
-        'else if (invars && line ~ /^[ \\t]*"?[A-Za-z_][A-Za-z0-9_]*"?[ \\t]*=/) {',
-        'sub(/^[ \\t]*"?/, "", line);',
-        'sub(/"?[ \\t]*=.*/, "", line);',
-        "print line;",
-        "}",
-        "}",
-        "}",
-    )
-)
+from . import commands
+from .bundled import shell_dir
+from .cli import _ACTIONS
+from .grammar import COMPLETIONS, Arg, Command, Option
+from .supported import SHELLS
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+
+__all__ = ["ACTIONS", "SHELLS", "Node", "script", "spec", "table", "vars_awk", "walk"]
+
+# The options of activate itself after which no subcommand may follow: the
+# command line parser's (--print, -c).
+ACTIONS = tuple(_ACTIONS)
 
 
-def script(shell: str) -> str:
-    """The completion code for `shell` (bash, zsh, fish or tcsh)."""
-    makers = {"bash": bash, "zsh": zsh, "fish": fish, "tcsh": tcsh}
+class Node:
+    """A command of the table at some depth, as completion sees it."""
+
+    __slots__ = ("path", "command", "options")
+
+    def __init__(
+        self, path: tuple[str, ...], command: Command, options: tuple[Option, ...]
+    ) -> None:
+        self.path = path  # () for activate itself; ("vars", "set")
+        self.command = command
+        self.options = options  # its own and those of the groups above it
+
+    @property
+    def key(self) -> str:
+        """The path as the scripts spell it: words joined by one space."""
+        return " ".join(self.path)
+
+
+def table() -> Command:
+    """The whole command table as one tree: activate itself, its subcommands
+    as children."""
+    return commands.TOP.replace(children=commands.COMMANDS)
+
+
+def walk(root: Command) -> Iterator[Node]:
+    """Every command of the tree, parents before their children. Its names,
+    option spellings and choices must be plain words: the scripts hold them
+    unquoted, as patterns and in word lists."""
+
+    def visit(cmd: Command, path: tuple[str, ...], above: tuple[Option, ...]) -> Iterator[Node]:
+        options = (*above, *cmd.options)
+        words = [c.name for c in cmd.children] + [n for o in cmd.options for n in o.names]
+        words += [w for o in cmd.options for w in o.choices]
+        words += [w for a in cmd.args for w in a.choices]
+        for word in words:
+            if not _PLAIN.fullmatch(word):
+                raise ValueError(f"not a plain word, in the command table: {word!r}")
+        yield Node(path, cmd, options)
+        for child in cmd.children:
+            # the root's options come before a subcommand, not after it
+            yield from visit(child, (*path, child.name), options if path else ())
+
+    return visit(root, (), ())
+
+
+_PLAIN = re.compile(r"-{0,2}[A-Za-z0-9][A-Za-z0-9_.+-]*")
+
+
+def spec(value: Option | Arg) -> str:
+    """How a value completes, as every script spells it: `(a b c)` for
+    choices, else its kind (grammar.COMPLETIONS; "" for free text)."""
+    if value.choices:
+        return "(" + " ".join(value.choices) + ")"
+    if value.complete not in COMPLETIONS:
+        raise ValueError(f"unknown completion kind {value.complete!r}: see grammar.COMPLETIONS")
+    return value.complete
+
+
+def vars_awk() -> str:
+    """The awk program printing the [vars] names, as one line (its comment
+    lines dropped)."""
+    with open(_template_path("vars.awk"), encoding="utf-8") as f:
+        lines = [line.strip() for line in f]
+    return " ".join(line for line in lines if line and not line.startswith("#"))
+
+
+def script(shell: str, root: Command | None = None) -> str:
+    """The completion code for `shell` (bash, zsh, fish or tcsh), for the
+    command tree `root` (default: activate's own table)."""
+    makers: dict[str, Callable[[list[Node]], str]] = {
+        "bash": _bash_table,
+        "zsh": _zsh_table,
+        "fish": _fish_table,
+        "tcsh": _tcsh_rules,
+    }
     if shell not in makers:
         raise ValueError(f"no completion for {shell!r}: choose bash, zsh, fish or tcsh")
-    return makers[shell]()
+    nodes = list(walk(root or table()))
+    with open(_template_path(f"activate.{shell}"), encoding="utf-8") as f:
+        template = f.read()
+    if shell == "tcsh":
+        # eval "`...`" joins lines, so a comment would swallow the rest: the
+        # template's comment lines are for its readers only
+        template = "".join(line for line in template.splitlines(True) if not line.startswith("#"))
+    if "@TABLE@" not in template:
+        raise ValueError(f"the {shell} completion template has no @TABLE@")
+    code = template.replace("@TABLE@", makers[shell](nodes)).replace("@VARS_AWK@", vars_awk())
+    left = re.search(r"@[A-Z][A-Z_]*@", code)
+    if left:
+        raise ValueError(f"the {shell} completion template has an unknown {left.group()}")
+    return code
 
 
-def bash() -> str:
-    """A `complete -F` function. After `--` it hands over to bash-completion's
-    `_command_offset` when that is loaded, else completes commands, then files."""
-    return f"""\
-# activate completion for bash: eval "$(activate completion bash)"
-_activate_add() {{ # add compgen's words to COMPREPLY, one per line
-    local word
-    while IFS= read -r word; do COMPREPLY+=("$word"); done < <(compgen "$@")
-}}
-
-_activate_command() {{ # complete a command line whose command is word $1
-    if declare -F _command_offset >/dev/null; then
-        _command_offset "$1"
-    elif ((COMP_CWORD == $1)); then
-        _activate_add -c -- "${{COMP_WORDS[COMP_CWORD]}}"
-    else
-        compopt -o filenames 2>/dev/null
-        _activate_add -f -- "${{COMP_WORDS[COMP_CWORD]}}"
-    fi
-}}
-
-_activate() {{
-    local cur=${{COMP_WORDS[COMP_CWORD]}} prev=${{COMP_WORDS[COMP_CWORD-1]}}
-    local i word sub= action= args=()
-    COMPREPLY=()
-    # bash splits --opt=value into the words --opt, = and value
-    if [[ $cur == = ]]; then
-        cur=
-    elif [[ $prev == = ]]; then
-        prev=${{COMP_WORDS[COMP_CWORD-2]}}
-    fi
-    # the subcommand and its arguments so far; after --, a command line
-    for ((i = 1; i < COMP_CWORD; i++)); do
-        word=${{COMP_WORDS[i]}}
-        case $word in
-        --)
-            if [[ -z $sub ]]; then
-                _activate_command $((i + 1))
-                return
-            fi
-            ;;
-        -d | --dir | -f | --file | --mode | --shell | --name)
-            [[ ${{COMP_WORDS[i+1]}} == = ]] && i=$((i + 1))
-            i=$((i + 1)) # skip the option's value
-            ;;
-        -c)
-            action=-c
-            i=$((i + 1))
-            ;;
-        --print) action=--print ;;
-        -*) ;;
-        *)
-            if [[ -z $sub ]]; then sub=$word; else args+=("$word"); fi
-            ;;
-        esac
-    done
-    # an option's value
-    case $prev in
-    --mode)
-        _activate_add -W '{" ".join(MODES)}' -- "$cur"
-        return
-        ;;
-    --shell)
-        if [[ $sub == deactivate ]]; then
-            _activate_add -W '{" ".join(SHELLS)}' -- "$cur"
-        else
-            _activate_add -W '{" ".join(PRINT_SHELLS)}' -- "$cur"
-        fi
-        return
-        ;;
-    -d | --dir)
-        compopt -o filenames 2>/dev/null
-        _activate_add -d -- "$cur"
-        return
-        ;;
-    -f | --file) # manifests (*.toml) and folders, else any file
-        compopt -o filenames 2>/dev/null
-        _activate_add -f -X '!*.toml' -- "$cur"
-        _activate_add -d -- "$cur"
-        ((${{#COMPREPLY[@]}})) || _activate_add -f -- "$cur"
-        return
-        ;;
-    -c | --name) return ;; # free text
-    esac
-    # an option, a subcommand (before --print or -c only), or its argument
-    case $sub in
-    '')
-        if [[ $cur == -* ]]; then
-            _activate_add -W '-d --dir -f --file --mode --shell --print -c -h --help --version --' -- "$cur"
-        elif [[ -z $action ]]; then
-            _activate_add -W '{" ".join(SUBCOMMANDS)}' -- "$cur"
-        fi
-        ;;
-    init)
-        if [[ $cur == -* ]]; then
-            _activate_add -W '--name -d --dir' -- "$cur"
-        elif ((${{#args[@]}} == 0)); then
-            compopt -o filenames 2>/dev/null
-            _activate_add -d -- "$cur"
-        fi
-        ;;
-    status) _activate_add -W '--json -d --dir -f --file' -- "$cur" ;;
-    deactivate) _activate_add -W '--shell' -- "$cur" ;;
-    edit) _activate_add -W '-d --dir -f --file' -- "$cur" ;;
-    vars)
-        if [[ $cur == -* ]]; then
-            _activate_add -W '-d --dir -f --file' -- "$cur"
-        elif ((${{#args[@]}} == 0)); then
-            _activate_add -W 'set unset list' -- "$cur"
-        elif ((${{#args[@]}} == 1)) && [[ ${{args[0]}} == set || ${{args[0]}} == unset ]]; then
-            _activate_add -W "$(COMMAND_LINE=$COMP_LINE awk '{VARS_AWK}' 2>/dev/null)" -- "$cur"
-        fi
-        ;;
-    completion)
-        ((${{#args[@]}} == 0)) && _activate_add -W '{" ".join(SHELLS)}' -- "$cur"
-        ;;
-    esac
-    return 0
-}}
-
-complete -F _activate activate
-"""
+def _template_path(name: str) -> str:
+    """A file of the bundled shell/completion/ folder."""
+    return os.path.join(shell_dir(), "completion", name)
 
 
-def zsh() -> str:
-    """An `_arguments` function, registered with compdef when compinit is loaded.
-    Saved as `_activate` in a folder of $fpath, compinit loads it by itself."""
-    shells = " ".join(SHELLS)
-    return f"""\
-#compdef activate
-# activate completion for zsh, after compinit: source <(activate completion zsh)
-
-_activate_vars() {{ # the [vars] names of the manifest
-    local -a names
-    names=(${{(f)"$(COMMAND_LINE=$BUFFER awk '{VARS_AWK}' 2>/dev/null)"}})
-    _wanted variables expl 'manifest variable' compadd -a names
-}}
-
-_activate() {{
-    local curcontext=$curcontext state state_descr line i ret=1
-    local -A opt_args
-    local -a dir=('(-f --file)'{{-d+,--dir=}}'[the project folder holding .flox]:folder:_files -/')
-    local -a file=('(-d --dir)'{{-f+,--file=}}'[a manifest file]:manifest file:_files -g "*.toml(-.)"')
-    # after --, a command line of its own
-    for ((i = 2; i < CURRENT; i++)); do
-        case $words[i] in
-        --)
-            shift $i words
-            ((CURRENT -= i))
-            _normal
-            return
-            ;;
-        -c | -d | -f | --dir | --file | --mode | --shell) ((i++)) ;;
-        -*) ;;
-        *) break ;;
-        esac
-    done
-    _arguments -C -s -A "-*" $dir $file \\
-        '--mode=[dev (tools and build paths) or run (tools only)]:mode:({" ".join(MODES)})' \\
-        '--shell=[the shell to start or print code for]:shell:({" ".join(PRINT_SHELLS)})' \\
-        '(-c 1 *)--print[print code that configures the current shell]' \\
-        '(--print 1 *)-c+[run CODE with your shell]:shell code: ' \\
-        '(- 1 *)'{{-h,--help}}'[show help]' \\
-        '(- 1 *)--version[show the version]' \\
-        '(-c --print 1 *)--[run a command in the environment]' \\
-        '1: :->subcommand' \\
-        '*:: :->argument' && ret=0
-    case $state in
-    subcommand)
-        local -a subcommands=(
-            'init:create a manifest in a folder'
-            'status:show the active environments'
-            'deactivate:leave the current environment'
-            'edit:edit the manifest'
-            'vars:set, unset or list [vars]'
-            'completion:print shell completion code'
-        )
-        _describe -t subcommands 'activate subcommand' subcommands && ret=0
-        ;;
-    argument)
-        curcontext=${{curcontext%:*:*}}:activate-$words[1]:
-        case $words[1] in
-        init)
-            _arguments $dir '--name=[the environment name]:name: ' '1:folder:_files -/' && ret=0
-            ;;
-        status)
-            _arguments $dir $file '--json[print JSON]' && ret=0
-            ;;
-        deactivate)
-            _arguments '--shell=[the shell to print code for]:shell:({shells})' && ret=0
-            ;;
-        edit)
-            _arguments $dir $file && ret=0
-            ;;
-        vars)
-            _arguments -C $dir $file \\
-                '1:action:((set\\:"set a variable" unset\\:"remove a variable" list\\:"list the variables"))' \\
-                '2: :->name' && ret=0
-            if [[ $state == name && $line[1] == (set|unset) ]]; then
-                _activate_vars && ret=0
-            fi
-            ;;
-        completion)
-            _arguments '1:shell:({shells})' && ret=0
-            ;;
-        esac
-        ;;
-    esac
-    return ret
-}}
-
-if [[ $funcstack[1] == _activate ]]; then
-    _activate "$@" # autoloaded from $fpath by compinit
-elif (($+functions[compdef])); then
-    compdef _activate activate
-fi
-"""
+# --- bash and zsh: one `case` arm a command ------------------------------------
 
 
-def fish() -> str:
-    """`complete -c activate` lines, each for some places on the command line
-    (`__activate_at`); after `--`, the command's own completion."""
-    top = "__activate_at '' --print"  # before a subcommand (--print: or -c)
-    lines = [
-        "# activate completion for fish: activate completion fish | source",
-        "function __activate_where -d 'The subcommand and its words so far; -- after --; --print after --print or -c'",
-        "    set -l tokens (commandline -opc)",
-        "    set -l words",
-        "    set -l action",
-        "    set -e tokens[1]",
-        "    while set -q tokens[1]",
-        "        set -l token $tokens[1]",
-        "        set -e tokens[1]",
-        "        switch $token",
-        "            case --",
-        '                if test -z "$words"',
-        "                    echo -- --",
-        "                    return",
-        "                end",
-        "                set -a words $token",
-        "            case -d --dir -f --file --mode --shell --name",
-        "                set -e tokens[1] # its value",
-        "            case -c",
-        "                set action --print",
-        "                set -e tokens[1]",
-        "            case --print",
-        "                set action --print",
-        "            case '-*'",
-        "            case '*'",
-        "                set -a words $token",
-        "        end",
-        "    end",
-        "    if set -q action[1]; and not set -q words[1]",
-        "        echo -- $action",
-        "    else",
-        '        echo "$words"',
-        "    end",
-        "end",
-        "",
-        "function __activate_at -d 'Is the command line at one of these places (glob patterns)?'",
-        "    set -l here (__activate_where)",
-        "    for pattern in $argv",
-        '        string match -q -- $pattern "$here"; and return 0',
-        "    end",
-        "    return 1",
-        "end",
-        "",
-        "function __activate_command -d 'Complete the command line after --'",
-        "    set -l tokens (commandline -opc) (commandline -ct)",
-        "    set -l i (contains -i -- -- $tokens)",
-        "    __fish_complete_subcommand --commandline $tokens[(math $i + 1)..-1]",
-        "end",
-        "",
-        "function __activate_paths -d 'Folders (dir), or manifests and folders (toml) else any file'",
-        "    set -l value (commandline -ct | string replace -r -- '^--(dir|file)=' '')",
-        '    set -l paths (complete -C"__activate_no_such_command $value")',
-        "    set -l dirs (string match -- '*/' $paths)",
-        "    if test $argv[1] = dir",
-        "        printf '%s\\n' $dirs",
-        "    else",
-        "        set -l manifests (string match -- '*.toml' $paths) $dirs",
-        "        set -q manifests[1]; or set manifests $paths",
-        "        printf '%s\\n' $manifests",
-        "    end",
-        "end",
-        "",
-        "function __activate_vars -d 'The [vars] names of the manifest'",
-        "    set -lx COMMAND_LINE (commandline -p)",
-        f"    awk '{VARS_AWK}' 2>/dev/null",
-        "end",
-        "",
-        "complete -c activate -f",
-        f"complete -c activate -n \"{top} 'init*' 'status*' 'edit*' 'vars*'\" -s d -l dir -x -a '(__activate_paths dir)' -d 'The project folder holding .flox'",
-        f"complete -c activate -n \"{top} 'status*' 'edit*' 'vars*'\" -s f -l file -x -a '(__activate_paths toml)' -d 'A manifest file'",
-        f"complete -c activate -n \"{top}\" -l mode -x -a '{' '.join(MODES)}' -d 'dev (tools and build paths) or run (tools only)'",
-        f"complete -c activate -n \"{top}\" -l shell -x -a '{' '.join(PRINT_SHELLS)}' -d 'The shell to start or print code for'",
-        f"complete -c activate -n \"{top}\" -l print -d 'Print code that configures the current shell'",
-        f"complete -c activate -n \"{top}\" -s c -x -d 'Run CODE with your shell'",
-        f"complete -c activate -n \"{top}\" -s h -l help -d 'Show help'",
-        f"complete -c activate -n \"{top}\" -l version -d 'Show the version'",
-        "complete -c activate -n \"__activate_at ''\" -a init -d 'Create a manifest in a folder'",
-        "complete -c activate -n \"__activate_at ''\" -a status -d 'Show the active environments'",
-        "complete -c activate -n \"__activate_at ''\" -a deactivate -d 'Leave the current environment'",
-        "complete -c activate -n \"__activate_at ''\" -a edit -d 'Edit the manifest'",
-        "complete -c activate -n \"__activate_at ''\" -a vars -d 'Set, unset or list [vars]'",
-        "complete -c activate -n \"__activate_at ''\" -a completion -d 'Print shell completion code'",
-        "complete -c activate -n '__activate_at init' -a '(__activate_paths dir)'",
-        "complete -c activate -n \"__activate_at 'init*'\" -l name -x -d 'The environment name'",
-        "complete -c activate -n \"__activate_at 'status*'\" -l json -d 'Print JSON'",
-        f"complete -c activate -n \"__activate_at 'deactivate*'\" -l shell -x -a '{' '.join(SHELLS)}' -d 'The shell to print code for'",
-        "complete -c activate -n '__activate_at vars' -a set -d 'Set a variable'",
-        "complete -c activate -n '__activate_at vars' -a unset -d 'Remove a variable'",
-        "complete -c activate -n '__activate_at vars' -a list -d 'List the variables'",
-        "complete -c activate -n \"__activate_at 'vars set' 'vars unset'\" -a '(__activate_vars)'",
-        f"complete -c activate -n '__activate_at completion' -a '{' '.join(SHELLS)}'",
-        "complete -c activate -n '__activate_at --' -a '(__activate_command)'",
+def _option_words(node: Node) -> list[str]:
+    """Every spelling of the command's options; NAME=SPEC for those taking a value."""
+    return [
+        name if opt.value is None else f"{name}={spec(opt)}"
+        for opt in node.options
+        for name in opt.names
     ]
-    return "\n".join(lines) + "\n"
 
 
-def tcsh() -> str:
-    """One `complete activate` statement, on one line: ``eval "`...`"`` joins
-    lines. Rules are tried in order and the first that fits the word wins;
-    where none fits, tcsh completes file names."""
-    subcommands = f"({' '.join(SUBCOMMANDS)})"
-    options = "(-d --dir -f --file --mode --shell --print -c -h --help --version -- --name --json)"
-    value_options = "{-d,--dir,-f,--file,--mode,--shell}"
-    rules = (
-        # --option=value
-        f"c/--mode=/({' '.join(MODES)})/",
-        f"c/--shell=/({' '.join(PRINT_SHELLS)})/",
-        "c/--dir=/d/",
-        "c/--file=/f:*.toml/",
-        # the word after an option
-        f"n/--mode/({' '.join(MODES)})/",
-        f"n/--shell/({' '.join(PRINT_SHELLS)})/",
-        "n/{-d,--dir}/d/",
-        "n/{-f,--file}/f:*.toml/",
-        "n/-c/x:shell code to run/",
-        "n/--name/x:the environment name/",
-        "n/--/c/",
-        # an option
-        f"C/-/{options}/",
-        # a subcommand's argument; after `vars set|unset`, the manifest's [vars]
-        f"n/completion/({' '.join(SHELLS)})/",
-        "n/vars/(set unset list)/",
-        "n/init/d/",
-        "n/{status,deactivate,edit}/n/",
-        f"N@vars@`awk '\\''{VARS_AWK}'\\''`@",
-        # a subcommand: first, or after options
-        f"p/1/{subcommands}/",
-        f"N/{value_options}/{subcommands}/",
-        f"n/--{{dir,file,mode,shell}}=*/{subcommands}/",
-    )
-    return "complete activate " + " ".join(f"'{rule}'" for rule in rules) + ";\n"
+def _args(node: Node) -> tuple[list[str], str]:
+    """How each positional argument completes, and how further ones do ("" when
+    there are none, or they are free text)."""
+    args = node.command.args
+    more = spec(args[-1]) if args and args[-1].repeat else ""
+    return [spec(a) for a in args], more
+
+
+def _array(words: list[str]) -> str:
+    """A bash or zsh array of the words, each quoted."""
+    return "(" + " ".join(shlex.quote(w) for w in words) + ")"
+
+
+def _arm(node: Node, fields: list[tuple[str, str]]) -> str:
+    """The `case` arm of the command: its path, then NAME=VALUE lines."""
+    lines = [f"    {shlex.quote(node.key)})"]
+    lines += [f"        {name}={value}" for name, value in fields]
+    lines.append("        ;;")
+    return "\n".join(lines)
+
+
+def _common_fields(node: Node) -> list[tuple[str, str]]:
+    """The fields of an arm that bash and zsh share (see their templates)."""
+    specs, more = _args(node)
+    return [
+        ("subs", _array([c.name for c in node.command.children])),
+        ("opts", _array(_option_words(node))),
+        ("acts", _array([n for o in node.options for n in o.names if _is_action(node, n)])),
+        ("argspecs", _array(specs)),
+        ("more", shlex.quote(more)),
+    ]
+
+
+def _is_action(node: Node, name: str) -> bool:
+    """Is `name` one of activate's own options after which no subcommand follows?"""
+    return not node.path and name in ACTIONS
+
+
+def _bash_table(nodes: list[Node]) -> str:
+    """The arms of `_activate_table`, one a command."""
+    return "\n".join(_arm(node, _common_fields(node)) for node in nodes)
+
+
+def _zsh_table(nodes: list[Node]) -> str:
+    """The arms of `_activate_table`, one a command, with _describe's descriptions."""
+
+    def described(name: str, text: str) -> str:
+        return name.replace(":", "\\:") + ":" + text  # _describe's NAME:DESCRIPTION
+
+    arms = []
+    for node in nodes:
+        fields = _common_fields(node)
+        fields.append(
+            ("subdescs", _array([described(c.name, c.summary) for c in node.command.children]))
+        )
+        fields.append(
+            ("optdescs", _array([described(n, o.help) for o in node.options for n in o.names]))
+        )
+        arms.append(_arm(node, fields))
+    return "\n".join(arms)
+
+
+# --- fish: data lines -------------------------------------------------------------
+
+
+def _fish_quote(text: str) -> str:
+    """`text` in fish's single quotes (where only \\ and \' are escapes)."""
+    return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+def _fish_table(nodes: list[Node]) -> str:
+    """The rows of `__activate_rows`, tab-separated fields (see the template)."""
+    rows: list[tuple[str, ...]] = []
+    for node in nodes:
+        for opt in node.options:
+            kind = "act" if _is_action(node, opt.names[0]) else "opt"
+            rows.append(
+                (
+                    kind,
+                    node.key,
+                    " ".join(opt.names),
+                    opt.value or "",
+                    spec(opt) if opt.value else "",
+                    opt.help,
+                )
+            )
+        for child in node.command.children:
+            rows.append(("sub", node.key, child.name, child.summary))
+        specs, more = _args(node)
+        for i, s in enumerate(specs):
+            rows.append(("arg", node.key, str(i), s))
+        if more:
+            rows.append(("more", node.key, str(len(specs)), more))
+    for row in rows:
+        for field in row:
+            if "\t" in field or "\n" in field:
+                raise ValueError(f"a tab or newline in the command table: {field!r}")
+    return " \\\n".join("    " + _fish_quote("\t".join(row)) for row in rows)
+
+
+# --- tcsh: `complete` rules --------------------------------------------------------
+
+# How each kind of value completes, as a word list of tcsh's `complete`;
+# free text shows a message instead (x:...), choices are a list (a b c).
+_TCSH_LISTS = {
+    "dir": "d",
+    "manifest": "f:*.toml",
+    # the awk runs in single quotes inside the rule's own single quotes
+    "vars": "`awk '\\''@VARS_AWK@'\\''`",
+}
+
+
+def _tcsh_list(value: str, message: str, root: Command) -> str:
+    """The word list of a completion spec (see `spec`)."""
+    if value.startswith("("):
+        return value
+    if value == "commands":
+        return "(" + " ".join(c.name for c in root.children) + ")"
+    if value == "":
+        # a rule is one word in single quotes, eval'd: keep the message plain
+        return "x:" + "".join(ch for ch in message if ch.isalnum() or ch in " ,.:;_-")
+    return _TCSH_LISTS[value].replace("@VARS_AWK@", vars_awk())
+
+
+def _message(name: str, help: str) -> str:
+    """What tcsh shows for free text: `NAME: its help` (up to any parenthesis)."""
+    return f"{name}: {help.split(' (')[0]}"
+
+
+def _tcsh_rule(kind: str, patterns: list[str], words: str) -> str:
+    """One rule: KIND/PATTERN/WORDS/, with @ for / when the words hold a /."""
+    pattern = patterns[0] if len(patterns) == 1 else "{" + ",".join(patterns) + "}"
+    sep = "@" if "/" in words else "/"
+    if sep in pattern or sep in words.replace("'\\''", ""):
+        raise ValueError(f"no delimiter for the tcsh rule {kind} {pattern} {words}")
+    return f"'{kind}{sep}{pattern}{sep}{words}{sep}'"
+
+
+def _tcsh_grouped(kind: str, pairs: list[tuple[str, str]]) -> list[str]:
+    """Rules for (pattern, words) pairs: one rule for the patterns sharing
+    their words, in the order first seen; a pattern's first words win (so does
+    tcsh's first matching rule)."""
+    grouped: dict[str, list[str]] = {}
+    seen: set[str] = set()
+    for pattern, words in pairs:
+        if pattern not in seen:
+            seen.add(pattern)
+            grouped.setdefault(words, []).append(pattern)
+    return [_tcsh_rule(kind, patterns, words) for words, patterns in grouped.items()]
+
+
+def _tcsh_rules(nodes: list[Node]) -> str:
+    """The arguments of one `complete activate` statement, in the order of the
+    template's notes. tcsh sees only the current word and the one or two
+    before it, not the whole line: an option's values are those of the first
+    command's option of that spelling (choices of all of them merged), and
+    options are those of every command."""
+    root = nodes[0].command
+    values: dict[str, str] = {}  # an option spelling -> its spec, merged
+    messages: dict[str, str] = {}
+    for node in nodes:
+        for opt in node.options:
+            if opt.value is None:
+                continue
+            for name in opt.names:
+                mine = spec(opt)
+                had = values.setdefault(name, mine)
+                messages.setdefault(name, _message(opt.value, opt.help))
+                if had != mine and had.startswith("(") and mine.startswith("("):
+                    merged = dict.fromkeys([*had[1:-1].split(), *mine[1:-1].split()])
+                    values[name] = "(" + " ".join(merged) + ")"
+    lists = {name: _tcsh_list(v, messages[name], root) for name, v in values.items()}
+    longs = [name for name in values if name.startswith("--")]
+    rules = _tcsh_grouped("c", [(f"{name}=", lists[name]) for name in longs])  # --opt=VALUE
+    rules += _tcsh_grouped("n", [(name, lists[name]) for name in values])  # --opt VALUE
+    rules.append("'n/--/c/'")  # activate -- COMMAND
+    spellings = dict.fromkeys(n for node in nodes for o in node.options for n in o.names)
+    rules.append(_tcsh_rule("C", ["-"], "(" + " ".join(spellings) + ")"))
+    # the word after a command's name: its sub-verbs, or its first argument;
+    # two after it, its second
+    first: list[tuple[str, str]] = []
+    second: list[tuple[str, str]] = []
+    for node in nodes[1:]:
+        cmd = node.command
+        name = node.path[-1]
+        if cmd.children:
+            first.append((name, "(" + " ".join(c.name for c in cmd.children) + ")"))
+            continue
+        args = [*cmd.args, cmd.args[-1]] if cmd.args and cmd.args[-1].repeat else list(cmd.args)
+        words = [_tcsh_list(spec(a), _message(a.name, a.help), root) for a in args]
+        first.append((name, words[0] if words else "n"))
+        if len(words) > 1:
+            second.append((name, words[1]))
+    rules += _tcsh_grouped("n", first)
+    rules += _tcsh_grouped("N", second)
+    # a subcommand: first, or after activate's own options (not --print or -c)
+    subcommands = "(" + " ".join(c.name for c in root.children) + ")"
+    rules.append(_tcsh_rule("p", ["1"], subcommands))
+    valued = [n for o in root.options if o.value for n in o.names if not _is_action(nodes[0], n)]
+    if valued:
+        rules.append(_tcsh_rule("N", valued, subcommands))
+        rules.append(_tcsh_rule("n", [f"{n}=*" for n in valued if n.startswith("--")], subcommands))
+    return " ".join(rules)
