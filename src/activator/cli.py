@@ -18,8 +18,6 @@ from .grammar import (
     take_value,
 )
 
-_ACTIONS = {"--print": "print", "-c": "code"}
-
 
 def parse(args: list[str]) -> Request | Invocation | HelpRequest | str:
     """A way of activating, a subcommand, a request for help, or "version"."""
@@ -48,7 +46,7 @@ def parse(args: list[str]) -> Request | Invocation | HelpRequest | str:
                 raise UsageError(f"unknown option {arg}")
             if opt.value is None:  # --print
                 _one_action(action, flag, name)
-                action, flag = _ACTIONS[name], name
+                action, flag = commands.ACTIONS[name], name
                 continue
             value, used = take_value(opt, name, inline if eq else None, args[i:])
             i += used

@@ -25,7 +25,6 @@ import shlex
 
 from . import commands
 from .bundled import shell_dir
-from .cli import _ACTIONS
 from .grammar import COMPLETIONS, Arg, Command, Option
 from .supported import SHELLS
 
@@ -35,9 +34,8 @@ if TYPE_CHECKING:
 
 __all__ = ["ACTIONS", "SHELLS", "Node", "script", "spec", "table", "vars_awk", "walk"]
 
-# The options of activate itself after which no subcommand may follow: the
-# command line parser's (--print, -c).
-ACTIONS = tuple(_ACTIONS)
+# The options of activate itself after which no subcommand may follow (--print, -c).
+ACTIONS = tuple(commands.ACTIONS)
 
 
 class Node:

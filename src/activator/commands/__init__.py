@@ -65,6 +65,10 @@ TOP = Command(
     ),
 )
 
+# The options that choose a way of activating (the others are -- and no option):
+# none of them can be combined with another, or with a subcommand.
+ACTIONS = {"--print": "print", "-c": "code"}
+
 WAYS = """\
 Ways to activate:
   activate                  start a subshell of your shell, configured; `exit` leaves it
