@@ -127,3 +127,36 @@ def test_a_missing_shell_is_found_before_the_hook_runs(sandbox: Sandbox) -> None
     result = sandbox.run(["-c", "true"], env={"FLOX_SHELL": "/opt/nowhere/zsh"})
     assert result.returncode == 1
     assert not (sandbox.project / "ran").exists()
+
+
+@pytest.mark.parametrize("args", [["--dir="], ["-d", ""], ["--file="], ["-f", ""], ["--shell="]])
+def test_an_empty_option_value_is_a_usage_error(sandbox: Sandbox, args: list[str]) -> None:
+    sandbox.write_manifest("version = 1\n")
+    result = sandbox.run([*args, "--", "true"])
+    assert (result.returncode, result.stdout) == (2, "")
+    assert "needs a value" in result.stderr and "not an empty one" in result.stderr
+
+
+def test_hints_for_a_folder_without_a_manifest_name_activate_init(
+    sandbox: Sandbox, tmp_path: Path
+) -> None:
+    bare = tmp_path / "bare"
+    bare.mkdir()
+    nowhere = sandbox.run(["--", "true"], cwd=bare)
+    assert nowhere.returncode == 2
+    assert "`activate init` creates an environment here" in nowhere.stderr
+    (bare / ".flox").mkdir()
+    empty = sandbox.run(["-d", str(bare), "--", "true"])
+    assert empty.returncode == 2
+    assert f"`activate init {bare}` creates one" in empty.stderr or "`activate init" in empty.stderr
+    # the hint works as written
+    assert sandbox.run(["init"], cwd=bare).returncode == 0
+    assert sandbox.run(["--", "true"], cwd=bare).returncode == 0
+
+
+def test_top_level_options_a_subcommand_does_not_take_are_usage_errors(sandbox: Sandbox) -> None:
+    sandbox.write_manifest("version = 1\n")
+    result = sandbox.run(["--mode", "run", "status"])
+    assert (result.returncode, result.stdout) == (2, "")
+    assert "activate status does not take --mode" in result.stderr
+    assert "see activate status --help" in result.stderr

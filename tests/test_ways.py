@@ -345,3 +345,17 @@ def test_a_variable_too_big_for_exec_is_named(sandbox: Sandbox) -> None:
     result = sandbox.run(["--", "true"])
     assert result.returncode == 126
     assert "Argument list too long" in result.stderr and "BIG is 136 KiB" in result.stderr
+
+
+def test_a_missing_env_file_is_noted_once_per_activation_also_with_a_hook(
+    sandbox: Sandbox,
+) -> None:
+    sandbox.write_manifest(
+        'version = 1\n[options]\nactivate.env-files = [".env", "missing.env"]\n'
+        '[hook]\non-activate = "echo hook-output"\n'
+    )
+    (sandbox.project / ".env").write_text("A=1\n")
+    result = sandbox.run(["--", "printenv", "A"])
+    assert (result.returncode, result.stdout) == (0, "1\n")
+    assert result.stderr.count("missing.env (listed in [options] activate.env-files)") == 1
+    assert "hook-output" in result.stderr

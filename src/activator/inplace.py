@@ -41,8 +41,13 @@ def record(act: Activation, shell: str, undo_profile: list[str]) -> tuple[int, d
         old = act.environ.get(name)
         before[name] = old
         if operations.is_path_list(name) and name in final:
-            had = set(operations.split_path(old))
-            added[name] = [e for e in operations.split_path(final[name]) if e and e not in had]
+            had = operations.split_path(old)
+            now = operations.split_path(final[name])
+            # Only entries added (PATH = "$FLOX_ENV/bin:$PATH"): undo removes just
+            # them, keeping what the user adds later. A list replaced outright
+            # (PATH = "/x") is set back to its old value.
+            if set(had) <= set(now):
+                added[name] = [e for e in now if e and e not in set(had)]
     data = {
         "v": 1,
         "before": before,
