@@ -32,7 +32,8 @@ CORE = {
 }  # fmt: skip
 PRINT = CORE | {
     "activator.detect", "activator.inplace", "activator.profile", "activator.render", "activator.shells",
-    "activator.shells.bash", "activator.shells.fish", "activator.shells.posix",
+    "activator.shells.bash", "activator.shells.fish", "activator.shells.label",
+    "activator.shells.posix",
     "activator.shells.tcsh", "activator.shells.zsh",
 }  # fmt: skip
 

@@ -93,10 +93,3 @@ if TYPE_CHECKING:  # the protocol is for the type checker; typing costs ms at ru
 
 
 SHELLS: dict[str, Shell] = {"bash": bash, "zsh": zsh, "fish": fish, "tcsh": tcsh}
-
-
-def prompt_label(names: str) -> str:
-    """The environment names as shown in a prompt: characters that any shell's
-    prompt would interpret (`%`, `$`, `\\`, `!`, backticks, ...) become `_`."""
-    safe = "".join(c if c.isalnum() or c in " ._+-@/:,=" else "_" for c in names)
-    return f"({safe}) "

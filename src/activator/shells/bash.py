@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 
+from .label import prompt_label
 from .posix import (
     HELPERS,
     HELPERS_CLEANUP,
@@ -50,8 +51,6 @@ __all__ = [
 def prompt(names: str) -> str:
     """Prefix PS1 in interactive shells; the original is kept so nesting never stacks.
     POSIX syntax (no `[[`): sh and dash evaluate this code too."""
-    from . import prompt_label
-
     if not names:  # the last environment left: the original prompt comes back
         return 'if [ -n "${_activate_ps1+x}" ]; then PS1=$_activate_ps1; unset _activate_ps1; fi;'
     return (

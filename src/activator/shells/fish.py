@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..operations import PathEdit
+from .label import prompt_label
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -79,8 +80,6 @@ def path_edit(edit: PathEdit) -> str:
 def prompt(names: str) -> str:
     """Wrap fish_prompt once; a nested activation replaces the label, never stacks.
     `_activate_prompt_on` marks that activate's wrapper is in place."""
-    from . import prompt_label
-
     if not names:  # the last environment left: the original prompt comes back
         return (
             "if set -q _activate_prompt_on; functions -e fish_prompt; "

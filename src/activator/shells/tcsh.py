@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 
 from ..operations import PathEdit
+from .label import prompt_label
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -88,8 +89,6 @@ def path_edit(edit: PathEdit) -> str:
 
 def prompt(names: str) -> str:
     """Prefix $prompt in interactive shells (where tcsh sets it), never stacking."""
-    from . import prompt_label
-
     if not names:  # the last environment left: the original prompt comes back
         return 'if ( $?_activate_prompt ) then\nset prompt = "$_activate_prompt:q"\nunset _activate_prompt\nendif\n'
     return (

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 
+from .label import prompt_label
 from .posix import (
     HELPERS,
     HELPERS_CLEANUP,
@@ -63,8 +64,6 @@ __all__ = [
 
 def prompt(names: str) -> str:
     """Prefix PS1 in interactive shells, keeping the original so nesting never stacks."""
-    from . import prompt_label
-
     if not names:  # the last environment left: the original prompt comes back
         return "if (( ${+_activate_ps1} )); then PS1=$_activate_ps1; unset _activate_ps1; fi;"
     return (
