@@ -60,11 +60,13 @@ def parse(args: list[str]) -> Request | Invocation | HelpRequest | str:
             continue
         entry = commands.lookup(arg)
         if entry is not None and action == "shell":
-            return parse_command(entry, args[i:], given)
+            inv = parse_command(entry, args[i:], given)
+            if isinstance(inv, Invocation):
+                _dir_or_file(inv.options, inv.path)
+            return inv
         raise UsageError(f"unexpected argument {arg!r} (to run a command: activate -- {arg} ...)")
-    if "dir" in given and "file" in given:
-        raise UsageError("give either -d DIR or -f FILE, not both")
     values = {key: value for key, (_, value) in given.items()}
+    _dir_or_file(values, ())
     return Request(
         action=action,
         directory=values.get("dir"),
@@ -74,6 +76,11 @@ def parse(args: list[str]) -> Request | Invocation | HelpRequest | str:
         argv=argv,
         code=code,
     )
+
+
+def _dir_or_file(options: dict[str, str], path: tuple[str, ...]) -> None:
+    if "dir" in options and "file" in options:
+        raise UsageError("give either -d DIR or -f FILE, not both", path)
 
 
 def _one_action(action: str, flag: str, new: str) -> None:

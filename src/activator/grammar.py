@@ -242,7 +242,9 @@ def parse_command(
         opt = next((o for o in visible if o.key == key), None)
         if opt is None:
             raise UsageError(f"activate {' '.join(path)} does not take {spelled}", tuple(path))
-        options.setdefault(key, value)
+        if key in options:
+            raise UsageError(f"{spelled} given twice", tuple(path))
+        options[key] = value
     _check_arity(cmd, args, tuple(path))
     return Invocation(tuple(path), options, tuple(args))
 
