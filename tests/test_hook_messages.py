@@ -66,7 +66,12 @@ MESSAGES = {
         0,
     ),
     "bad-substitution": ('echo one\necho "${1x}"\nexport AFTER=1', 7, "${1x}: bad substitution", 0),
-    "syntax-error-mid": ("echo fine\nif then\nfi", 7, "syntax error near unexpected token `then'", 2),
+    "syntax-error-mid": (
+        "echo fine\nif then\nfi",
+        7,
+        "syntax error near unexpected token `then'",
+        2,
+    ),
 }
 
 
