@@ -205,7 +205,8 @@ def _serve(source: int, ack: int, marker: bytes, rewriter: Rewriter, tty: bool) 
     os.dup2(null, 0)
     os.dup2(null, 1)
     keep = sorted({2, source, ack})
-    for low, high in zip(keep, [*keep[1:], os.sysconf("SC_OPEN_MAX")], strict=True):
+    limit = max(os.sysconf("SC_OPEN_MAX"), keep[-1] + 1, 1024)  # -1 if unknown
+    for low, high in zip(keep, [*keep[1:], limit], strict=True):
         os.closerange(low + 1, high)
     out = _Output()
     pending = b""  # a possible start of the marker
