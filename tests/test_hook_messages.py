@@ -192,8 +192,8 @@ def test_eval_does_not_wait_for_a_background_jobs_output(sandbox: Sandbox) -> No
     result = sandbox.shell("bash", script)
     assert result.stdout == "started"
     (sandbox.project / "go").touch()
+    wait_until(lambda: (sandbox.project / "bg-done").exists())
     wait_until(lambda: "late-out" in log.read_text())
-    assert (sandbox.project / "bg-done").exists()
 
 
 def test_no_process_is_left_as_a_child_of_the_command(sandbox: Sandbox) -> None:

@@ -12,7 +12,6 @@ copies this shell's whole PATH.
 from __future__ import annotations
 
 import os
-import sys
 
 from . import bundled, operations, relay
 from .errors import EXIT_HOOK_ENDED_EARLY, EXIT_INTERRUPTED, ActivateError, stderr_is_terminal
@@ -22,7 +21,7 @@ from .state import read_file, remove, write_atomic
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Callable, Mapping
 
 # Variables bash itself sets or changes; never part of what a hook did.
 _IGNORED = frozenset({"_", "PWD", "OLDPWD", "SHLVL", "SHELLOPTS", "BASHOPTS"})
@@ -49,7 +48,7 @@ def run(manifest: Manifest, env: Mapping[str, str], workdir: str) -> list[Op]:
     import _signal  # type: ignore[import-not-found]  # `signal` imports enum: +5 ms
 
     try:
-        channel = relay.start(_rewriter(manifest, hook_file))
+        channel = relay.Channel(_rewriter(manifest, hook_file))
     except OSError as e:
         raise ActivateError(f"cannot run the hook: {e.strerror or e}") from None
     # Ctrl-C reaches the hook (same process group); activate waits and reports it.
@@ -60,13 +59,11 @@ def run(manifest: Manifest, env: Mapping[str, str], workdir: str) -> list[Op]:
         defaults = (_signal.SIGINT, _signal.SIGPIPE, _signal.SIGXFSZ)
         actions = [(os.POSIX_SPAWN_DUP2, channel.fd, 1), (os.POSIX_SPAWN_DUP2, channel.fd, 2)]
         pid = os.posix_spawn(bash, argv, dict(env), file_actions=actions, setsigdef=defaults)
-        status = _wait(pid, hook_label(manifest))
+        status = channel.pump(pid, _spinner(hook_label(manifest)) if stderr_is_terminal() else None)
     finally:
         # Everything bash wrote is on stderr before activate writes any more.
-        relayed = channel.finish()
+        channel.close()
         _signal.signal(_signal.SIGINT, previous)
-    if not relayed:
-        raise ActivateError("cannot run the hook: starting a process failed (too many processes?)")
     outcome = read_file(os.path.join(workdir, "outcome")) or None  # empty: the hook exec'd
     try:
         _check(manifest, status, outcome)
@@ -84,33 +81,17 @@ def run(manifest: Manifest, env: Mapping[str, str], workdir: str) -> list[Op]:
     return changes(before, after)
 
 
-def _wait(pid: int, label: str) -> int:
-    """Wait for the hook; if it is still running after 2 s and stderr is a
-    terminal, show a spinner with the elapsed time until it ends."""
-    if not stderr_is_terminal() or not hasattr(os, "pidfd_open"):
-        return os.waitpid(pid, 0)[1]
-    import select
-    import time
+def _spinner(label: str) -> Callable[[float], bytes]:
+    """The status line shown while a hook runs for more than 2 s on a terminal."""
+    frames = "|/-\\"
+    ticks = [0]
 
-    started = time.monotonic()
-    fd = os.pidfd_open(pid)
-    try:
-        shown = False
-        frames = "|/-\\"
-        tick = 0
-        while not select.select([fd], [], [], 2.0 if not shown else 0.1)[0]:
-            elapsed = time.monotonic() - started
-            sys.stderr.write(
-                f"\r\x1b[K{frames[tick % 4]} activate: running {label} ({elapsed:.0f}s)"
-            )
-            sys.stderr.flush()
-            shown, tick = True, tick + 1
-        if shown:
-            sys.stderr.write("\r\x1b[K")
-            sys.stderr.flush()
-    finally:
-        os.close(fd)
-    return os.waitpid(pid, 0)[1]
+    def line(elapsed: float) -> bytes:
+        text = f"{frames[ticks[0] % 4]} activate: running {label} ({elapsed:.0f}s)"
+        ticks[0] += 1
+        return text.encode("utf-8", "replace")
+
+    return line
 
 
 def _syntax_error(

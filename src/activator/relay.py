@@ -5,19 +5,25 @@ found") by the path given to `source`, which is the hook's private copy in
 the state directory, and it counts the lines activate appends after the hook.
 Neither can be changed from inside bash (assignments to BASH_SOURCE are
 ignored; `bash -c CODE NAME` breaks a top-level `return`), so the hook's
-stdout and stderr go through a relay process that rewrites `COPY: line N:`
-into `MANIFEST: line N:`, with N kept within the hook's lines.
+stdout and stderr go to a pipe (a pseudo-terminal when stderr is a terminal,
+so that the hook still sees one) that activate reads while the hook runs,
+rewriting `COPY: line N:` into `MANIFEST: line N:`, with N kept within the
+hook's lines.
 
-The relay is a grandchild of activate (so no zombie is left under the shell
-activate becomes) and outlives it while a job the hook started in the
-background still writes. activate waits only until the relay has passed on
-everything bash wrote: it writes a marker after bash has ended, and the relay
-answers on a pipe once everything before the marker is out.
+When bash has ended, activate reads up to a marker it writes itself, so
+everything bash wrote is out before activate's own messages. If a job the
+hook started in the background still holds the pipe, a relay process (a
+grandchild, so that no zombie is left under the shell activate becomes)
+carries on copying until the job is done; otherwise no process is started.
 """
 
 from __future__ import annotations
 
 import os
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 _LINE = b": line "
 _DIGITS = frozenset(b"0123456789")
@@ -96,63 +102,112 @@ class Rewriter:
         return 0
 
 
-class Relay:
-    """A running relay: `fd` is what the hook gets as stdout and stderr."""
+class Channel:
+    """The hook's stdout and stderr: give `fd` to bash as both, `pump` while
+    it runs, then `close`."""
 
-    def __init__(self, fd: int, ack: int, marker: bytes, middle: int) -> None:
-        self.fd = fd
-        self._ack = ack
-        self._marker = marker
-        self._middle = middle
-
-    def finish(self) -> bool:
-        """After bash has ended: wait until the relay has passed on all it wrote.
-        False if the relay never started (a fork failed)."""
+    def __init__(self, rewriter: Rewriter) -> None:
+        self._rewriter = rewriter
+        self._tty = os.isatty(2)
+        self._out = _Output()
+        fds = list(os.openpty() if self._tty else os.pipe())
         try:
-            os.write(self.fd, self._marker)  # one write, below PIPE_BUF: never split
-            os.read(self._ack, 1)  # the answer, or end of file if the relay is gone
-        except OSError:
-            pass  # the relay is gone: nothing more to wait for
-        finally:
-            os.close(self._ack)
-            os.close(self.fd)
-        # Reaped only now: waiting for it in `start` would delay the hook by ~1 ms.
-        return os.waitpid(self._middle, 0)[1] == 0
-
-
-def start(rewriter: Rewriter) -> Relay:
-    """Start the relay, copying from a new pipe (a pseudo-terminal when stderr
-    is a terminal, so that the hook still sees one) to stderr."""
-    tty = os.isatty(2)
-    fds: list[int] = []
-    try:
-        fds += os.openpty() if tty else os.pipe()
-        fds += os.pipe()
-        # Above 0-2 even when activate was started with one of them closed.
-        fds = [_above_stdio(fd) for fd in fds]
-        source, sink, ack_r, ack_w = fds
-        if tty:
-            _raw_output(sink)
-        marker = b"\0activate-relay-" + os.urandom(8).hex().encode() + b"\0"
-        middle = os.fork()
-        if middle == 0:  # the middle child: starts the relay and ends at once
-            status = 1
-            try:
-                if os.fork() == 0:
-                    _serve(source, ack_w, marker, rewriter, tty)
-                status = 0
-            finally:
-                os._exit(status)
-        os.close(source)
-        os.close(ack_w)
-    except BaseException:
-        for fd in fds:
-            try:
+            # Above 0-2 even when activate was started with one of them closed.
+            fds = [_above_stdio(fd) for fd in fds]
+            if self._tty:
+                _raw_output(fds[1])
+        except BaseException:
+            for fd in fds:
                 os.close(fd)
-            except OSError:
-                pass
-        raise
-    return Relay(sink, ack_r, marker, middle)
+            raise
+        self._source, self.fd = fds
+
+    def pump(self, pid: int, spin: Callable[[float], bytes] | None = None) -> int:
+        """Pass the output on until process `pid` ends; return its wait status.
+
+        `spin(elapsed)`, if given, is a status line shown (and erased before
+        any output) while the output stands at the start of a line, from 2 s on.
+        """
+        import select
+        import time
+
+        try:
+            pidfd: int | None = os.pidfd_open(pid)
+        except (AttributeError, OSError):  # not Linux 5.3+: poll
+            pidfd = None
+        watch = [self._source] if pidfd is None else [self._source, pidfd]
+        started = time.monotonic()
+        shown = False
+        status = None
+        try:
+            while status is None:
+                waits = [0.02] if pidfd is None else []  # polling for the end
+                if self._rewriter.holding:
+                    waits.append(_HOLD_SECONDS)
+                if spin is not None:
+                    waits.append(0.1 if shown else 2.0)
+                ready = select.select(watch, [], [], min(waits, default=None))[0]
+                if self._source in ready:
+                    if shown:
+                        self._out.write(b"\r\x1b[K", status_line=True)
+                        shown = False
+                    self._out.write(self._rewriter.feed(os.read(self._source, _CHUNK)))
+                elif self._rewriter.holding:
+                    self._out.write(self._rewriter.feed(b"", final=True))
+                if pidfd is None or pidfd in ready:
+                    done, waited = os.waitpid(pid, os.WNOHANG)
+                    if done:
+                        status = waited
+                elif spin is not None and not ready and self._out.at_line_start:
+                    elapsed = time.monotonic() - started
+                    if elapsed >= 2.0:
+                        self._out.write(b"\r\x1b[K" + spin(elapsed), status_line=True)
+                        shown = True
+        finally:
+            if shown:
+                self._out.write(b"\r\x1b[K", status_line=True)
+            if pidfd is not None:
+                os.close(pidfd)
+        return status
+
+    def close(self) -> None:
+        """After bash has ended: pass on all it wrote; leave the rest (from
+        jobs still running in the background) to a relay process."""
+        marker = b"\0activate-end-" + os.urandom(8).hex().encode() + b"\0"
+        os.set_blocking(self.fd, False)
+        while True:  # the pipe may be full (a background job): make room
+            try:
+                os.write(self.fd, marker)  # one write, below PIPE_BUF: never split
+                break
+            except BlockingIOError:
+                self._out.write(self._rewriter.feed(os.read(self._source, _CHUNK)))
+        os.close(self.fd)
+        seen = b""
+        while (at := seen.find(marker)) < 0:
+            keep = _tail_prefix(seen, marker)
+            self._out.write(self._rewriter.feed(seen[: len(seen) - keep]))
+            seen = seen[len(seen) - keep :] + os.read(self._source, _CHUNK)
+        self._out.write(self._rewriter.feed(seen[:at], final=True))
+        rest = seen[at + len(marker) :]
+        # Does anyone else hold the other end? End of file (EIO for a
+        # pseudo-terminal) if not; EAGAIN while a background job does.
+        os.set_blocking(self._source, False)
+        try:
+            while True:
+                self._out.write(self._rewriter.feed(rest))
+                try:
+                    rest = os.read(self._source, _CHUNK)
+                except BlockingIOError:
+                    os.set_blocking(self._source, True)
+                    _hand_off(self._source, self._rewriter, self._tty)
+                    return
+                except OSError:
+                    rest = b""
+                if not rest:
+                    self._out.write(self._rewriter.feed(b"", final=True))
+                    return
+        finally:
+            os.close(self._source)
 
 
 def _above_stdio(fd: int) -> int:
@@ -180,13 +235,29 @@ def _raw_output(fd: int) -> None:
         pass
 
 
-def _serve(source: int, ack: int, marker: bytes, rewriter: Rewriter, tty: bool) -> None:
+def _hand_off(source: int, rewriter: Rewriter, tty: bool) -> None:
+    """Start the relay process copying the rest of `source` (a grandchild:
+    the middle process ends at once and is reaped here)."""
+    try:
+        middle = os.fork()
+    except OSError:
+        return  # the background job's later output is lost
+    if middle == 0:
+        try:
+            if os.fork() == 0:
+                _serve(source, rewriter, tty)
+        finally:
+            os._exit(0)
+    os.waitpid(middle, 0)
+
+
+def _serve(source: int, rewriter: Rewriter, tty: bool) -> None:
     """The relay: copy `source` to stderr through `rewriter` until end of file."""
     import _signal  # type: ignore[import-not-found]  # `signal` imports enum
     import select
 
-    # Ctrl-C is for the hook (activate reports it); a write to a background
-    # terminal must not stop the relay (TOSTOP).
+    # Ctrl-C is for the jobs (and the shell that activate became); a write to
+    # a background terminal must not stop the relay (TOSTOP).
     _signal.signal(_signal.SIGINT, _signal.SIG_IGN)
     _signal.signal(_signal.SIGTTOU, _signal.SIG_IGN)
     if tty:
@@ -199,44 +270,27 @@ def _serve(source: int, ack: int, marker: bytes, rewriter: Rewriter, tty: bool) 
                 pass
 
         _signal.signal(_signal.SIGWINCH, resize)
-    # Keep only stderr, `source` and `ack`: never activate's stdout (which
+    # Keep only stderr and `source`: never activate's stdout (which
     # `eval "$(activate --print)"` reads to its end), stdin or lock files.
     null = os.open(os.devnull, os.O_RDWR)
     os.dup2(null, 0)
     os.dup2(null, 1)
-    keep = sorted({2, source, ack})
+    keep = sorted({2, source})
     limit = max(os.sysconf("SC_OPEN_MAX"), keep[-1] + 1, 1024)  # -1 if unknown
     for low, high in zip(keep, [*keep[1:], limit], strict=True):
         os.closerange(low + 1, high)
     out = _Output()
-    pending = b""  # a possible start of the marker
-    waiting = True  # for the marker (activate waits for the answer)
     while True:
-        if (rewriter.holding or pending) and not select.select([source], [], [], _HOLD_SECONDS)[0]:
-            out.write(rewriter.feed(pending, final=True))
-            pending = b""
+        if rewriter.holding and not select.select([source], [], [], _HOLD_SECONDS)[0]:
+            out.write(rewriter.feed(b"", final=True))
             continue
         try:
             data = os.read(source, _CHUNK)
         except OSError:  # EIO: every copy of a pseudo-terminal's other end is closed
             data = b""
+        out.write(rewriter.feed(data, final=not data))
         if not data:
-            out.write(rewriter.feed(pending, final=True))
-            break
-        data = pending + data
-        pending = b""
-        if waiting:
-            at = data.find(marker)
-            if at >= 0:
-                out.write(rewriter.feed(data[:at], final=True))
-                os.write(ack, b".")
-                os.close(ack)
-                waiting = False
-                data = data[at + len(marker) :]
-            else:
-                keep_n = _tail_prefix(data, marker)
-                data, pending = data[: len(data) - keep_n], data[len(data) - keep_n :]
-        out.write(rewriter.feed(data))
+            return
 
 
 def _tail_prefix(data: bytes, marker: bytes) -> int:
@@ -255,8 +309,12 @@ class _Output:
 
     def __init__(self) -> None:
         self._broken = False
+        self.at_line_start = True  # what was written last ends a line
 
-    def write(self, data: bytes) -> None:
+    def write(self, data: bytes, status_line: bool = False) -> None:
+        """Write `data` (a `status_line` is drawn over and erased: not output)."""
+        if data and not status_line:
+            self.at_line_start = data.endswith(b"\n")
         view = memoryview(data)
         while view and not self._broken:
             try:
