@@ -321,3 +321,27 @@ def test_ctrl_c_reaches_the_hook_when_stderr_is_not_a_terminal(sandbox: Sandbox)
     assert child.match.group(1) == "130"
     child.expect(pexpect.EOF)
     assert "interrupted while running the hook" in log.read_text()
+
+
+def test_the_spinner_is_erased_before_the_hooks_output(sandbox: Sandbox) -> None:
+    sandbox.write_manifest(hook_manifest("sleep 2.5\necho after-the-wait"))
+    child = spawn(sandbox, ["--", "true"], encoding="utf-8")
+    child.expect(pexpect.EOF)
+    child.close()
+    text = child.before or ""
+    assert "activate: running [hook] on-activate (2s)" in text
+    # The output starts on a clean line, and the status line is gone at the end.
+    assert "\r\x1b[Kafter-the-wait\r\n" in text
+    assert text.endswith("after-the-wait\r\n")
+
+
+def test_the_spinner_does_not_cover_a_prompt(sandbox: Sandbox) -> None:
+    sandbox.write_manifest(hook_manifest("read -r -p 'Your name? ' NAME\nexport NAME"))
+    child = spawn(sandbox, ["--", "printenv", "NAME"], encoding="utf-8")
+    child.expect_exact("Your name? ")
+    time.sleep(2.6)  # longer than the 2 s after which a silent hook gets a spinner
+    child.sendline("bob")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert "running" not in (child.before or "")

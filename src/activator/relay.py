@@ -125,8 +125,9 @@ class Channel:
     def pump(self, pid: int, spin: Callable[[float], bytes] | None = None) -> int:
         """Pass the output on until process `pid` ends; return its wait status.
 
-        `spin(elapsed)`, if given, is a status line shown (and erased before
-        any output) while the output stands at the start of a line, from 2 s on.
+        `spin(elapsed)`, if given, is a status line shown from 2 s on while the
+        hook prints nothing (for 1 s) and its output stands at a line's start;
+        it is erased before any output.
         """
         import select
         import time
@@ -137,6 +138,7 @@ class Channel:
             pidfd = None
         watch = [self._source] if pidfd is None else [self._source, pidfd]
         started = time.monotonic()
+        next_draw = started + 2.0
         shown = False
         status = None
         try:
@@ -145,23 +147,25 @@ class Channel:
                 if self._rewriter.holding:
                     waits.append(_HOLD_SECONDS)
                 if spin is not None:
-                    waits.append(0.1 if shown else 2.0)
+                    waits.append(max(next_draw - time.monotonic(), 0.0))
                 ready = select.select(watch, [], [], min(waits, default=None))[0]
+                now = time.monotonic()
                 if self._source in ready:
                     if shown:
                         self._out.write(b"\r\x1b[K", status_line=True)
                         shown = False
                     self._out.write(self._rewriter.feed(os.read(self._source, _CHUNK)))
+                    next_draw = max(next_draw, now + 1.0)
                 elif self._rewriter.holding:
                     self._out.write(self._rewriter.feed(b"", final=True))
                 if pidfd is None or pidfd in ready:
                     done, waited = os.waitpid(pid, os.WNOHANG)
                     if done:
                         status = waited
-                elif spin is not None and not ready and self._out.at_line_start:
-                    elapsed = time.monotonic() - started
-                    if elapsed >= 2.0:
-                        self._out.write(b"\r\x1b[K" + spin(elapsed), status_line=True)
+                if status is None and spin is not None and now >= next_draw:
+                    next_draw = now + 0.1
+                    if self._out.at_line_start and not self._rewriter.holding:
+                        self._out.write(b"\r\x1b[K" + spin(now - started), status_line=True)
                         shown = True
         finally:
             if shown:
