@@ -345,3 +345,41 @@ def test_the_spinner_does_not_cover_a_prompt(sandbox: Sandbox) -> None:
     child.close()
     assert child.exitstatus == 0
     assert "running" not in (child.before or "")
+
+
+BIG_BACKGROUND_HOOK = hook_manifest(
+    '(until [ -e "$FLOX_ENV_PROJECT/go" ]; do sleep 0.05; done\n'
+    " head -c 500000 /dev/zero | tr '\\0' z >&2 && echo && touch \"$FLOX_ENV_PROJECT/bg-done\") &\n"
+    "export BG=started"
+)
+
+
+def test_a_background_job_can_write_a_lot_after_the_hook_ends(sandbox: Sandbox) -> None:
+    sandbox.write_manifest(BIG_BACKGROUND_HOOK)
+    log = sandbox.root / "log"
+    with open(log, "wb") as err:
+        done = subprocess.run(
+            [ACTIVATE, "--", "touch", "go"],
+            cwd=sandbox.project,
+            env=sandbox.env,
+            stdin=subprocess.DEVNULL,
+            stderr=err,
+            timeout=30,
+        )
+    assert done.returncode == 0
+    wait_until(lambda: (sandbox.project / "bg-done").exists())
+    wait_until(lambda: log.read_text().endswith("\n"))
+    assert log.read_text() == "z" * 500000 + "\n"
+
+
+def test_a_background_job_can_write_a_lot_to_the_terminal(sandbox: Sandbox) -> None:
+    sandbox.write_manifest(BIG_BACKGROUND_HOOK)
+    # The command outlives the job: here activate leads the terminal's session,
+    # and its end would send SIGHUP to the job (a user's shell leads it instead).
+    command = "touch go; until [ -e bg-done ]; do sleep 0.05; done"
+    child = spawn(sandbox, ["--", "sh", "-c", command], encoding="utf-8")
+    child.expect(pexpect.EOF, timeout=60)
+    child.close()
+    assert child.exitstatus == 0
+    assert (sandbox.project / "bg-done").exists()
+    assert child.before == "z" * 500000 + "\r\n"

@@ -110,17 +110,43 @@ class Channel:
         self._rewriter = rewriter
         self._tty = os.isatty(2)
         self._out = _Output()
+        self._marker: bytes | None = None
+        self._marker_fd = -1
         fds = list(os.openpty() if self._tty else os.pipe())
         try:
             # Above 0-2 even when activate was started with one of them closed.
             fds = [_above_stdio(fd) for fd in fds]
             if self._tty:
                 _raw_output(fds[1])
+                # A terminal passes what is written on after a delay: a marker
+                # written after bash ends tells when all it wrote has come. Its
+                # own opening of the terminal, so that making it non-blocking
+                # leaves bash's (and its background jobs') alone.
+                flags = os.O_WRONLY | os.O_NOCTTY | os.O_NONBLOCK | os.O_CLOEXEC
+                fds.append(os.open(os.ttyname(fds[1]), flags))
+                self._marker_fd = fds[2]
+                self._marker = b"\0activate-end-" + os.urandom(8).hex().encode() + b"\0"
         except BaseException:
             for fd in fds:
                 os.close(fd)
             raise
-        self._source, self.fd = fds
+        self._source, self.fd = fds[:2]
+
+    def _release_fd(self) -> None:
+        """Close activate's copy of the hook's end (bash has its own)."""
+        if self.fd >= 0:
+            os.close(self.fd)
+            self.fd = -1
+
+    def _read(self) -> bytes:
+        """What the hook wrote; b"" at end of file (EIO from a terminal whose
+        other end is closed everywhere)."""
+        try:
+            return os.read(self._source, _CHUNK)
+        except BlockingIOError:
+            raise
+        except OSError:
+            return b""
 
     def pump(self, pid: int, spin: Callable[[float], bytes] | None = None) -> int:
         """Pass the output on until process `pid` ends; return its wait status.
@@ -132,6 +158,7 @@ class Channel:
         import select
         import time
 
+        self._release_fd()
         try:
             pidfd: int | None = os.pidfd_open(pid)
         except (AttributeError, OSError):  # not Linux 5.3+: poll
@@ -151,10 +178,13 @@ class Channel:
                 ready = select.select(watch, [], [], min(waits, default=None))[0]
                 now = time.monotonic()
                 if self._source in ready:
+                    data = self._read()
+                    if not data:  # the hook closed its stdout and stderr
+                        watch.remove(self._source)
                     if shown:
                         self._out.write(b"\r\x1b[K", status_line=True)
                         shown = False
-                    self._out.write(self._rewriter.feed(os.read(self._source, _CHUNK)))
+                    self._out.write(self._rewriter.feed(data, final=not data))
                     next_draw = max(next_draw, now + 1.0)
                 elif self._rewriter.holding:
                     self._out.write(self._rewriter.feed(b"", final=True))
@@ -177,41 +207,47 @@ class Channel:
     def close(self) -> None:
         """After bash has ended: pass on all it wrote; leave the rest (from
         jobs still running in the background) to a relay process."""
-        marker = b"\0activate-end-" + os.urandom(8).hex().encode() + b"\0"
-        os.set_blocking(self.fd, False)
-        while True:  # the pipe may be full (a background job): make room
-            try:
-                os.write(self.fd, marker)  # one write, below PIPE_BUF: never split
-                break
-            except BlockingIOError:
-                self._out.write(self._rewriter.feed(os.read(self._source, _CHUNK)))
-        os.close(self.fd)
-        seen = b""
-        while (at := seen.find(marker)) < 0:
-            keep = _tail_prefix(seen, marker)
-            self._out.write(self._rewriter.feed(seen[: len(seen) - keep]))
-            seen = seen[len(seen) - keep :] + os.read(self._source, _CHUNK)
-        self._out.write(self._rewriter.feed(seen[:at], final=True))
-        rest = seen[at + len(marker) :]
-        # Does anyone else hold the other end? End of file (EIO for a
-        # pseudo-terminal) if not; EAGAIN while a background job does.
+        self._release_fd()
+        if self._marker is not None:
+            self._pass_until_marker(self._marker)
+        # All bash wrote has been read (a pipe holds it as soon as it is
+        # written). Does anyone else hold the other end? End of file (EIO for
+        # a terminal) if not; EAGAIN while a background job does.
         os.set_blocking(self._source, False)
         try:
             while True:
-                self._out.write(self._rewriter.feed(rest))
                 try:
-                    rest = os.read(self._source, _CHUNK)
+                    data = self._read()
                 except BlockingIOError:
                     os.set_blocking(self._source, True)
                     _hand_off(self._source, self._rewriter, self._tty)
                     return
-                except OSError:
-                    rest = b""
-                if not rest:
-                    self._out.write(self._rewriter.feed(b"", final=True))
+                self._out.write(self._rewriter.feed(data, final=not data))
+                if not data:
                     return
         finally:
             os.close(self._source)
+
+    def _pass_until_marker(self, marker: bytes) -> None:
+        """Write `marker` to the terminal, and pass on what comes before it."""
+        while True:  # the terminal may be full (a background job): make room
+            try:
+                os.write(self._marker_fd, marker)
+                break
+            except BlockingIOError:
+                self._out.write(self._rewriter.feed(self._read()))
+        os.close(self._marker_fd)
+        seen = b""
+        while (at := seen.find(marker)) < 0:
+            keep = _tail_prefix(seen, marker)
+            self._out.write(self._rewriter.feed(seen[: len(seen) - keep]))
+            more = self._read()
+            if not more:  # cannot happen: the marker is still to come
+                break
+            seen = seen[len(seen) - keep :] + more
+        self._out.write(self._rewriter.feed(seen[:at] if at >= 0 else seen, final=True))
+        if at >= 0:
+            self._out.write(self._rewriter.feed(seen[at + len(marker) :]))
 
 
 def _above_stdio(fd: int) -> int:
