@@ -383,3 +383,15 @@ def test_a_background_job_can_write_a_lot_to_the_terminal(sandbox: Sandbox) -> N
     assert child.exitstatus == 0
     assert (sandbox.project / "bg-done").exists()
     assert child.before == "z" * 500000 + "\r\n"
+
+
+def test_a_hook_that_closes_its_output_is_waited_for_without_spinning(sandbox: Sandbox) -> None:
+    import resource
+
+    sandbox.write_manifest(hook_manifest("echo bye\nexec >&- 2>&-\nsleep 1\nexport CLOSED=1"))
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    result = sandbox.run(["--", "printenv", "CLOSED"])
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    assert (result.returncode, result.stdout, result.stderr) == (0, "1\n", "bye\n")
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    assert cpu < 0.6  # activate and bash; a loop on the closed pipe would take the whole second
