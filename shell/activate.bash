@@ -1,9 +1,10 @@
 # activate.bash: runs a manifest's [hook] on-activate and records what it exported.
 #
 # Started by activate as: bash activate.bash HOOK_FILE OUT_DIR
-# with stdout and stderr on a relay to activate's stderr (relay.py), so the
-# hook's output can never reach code that `eval "$(activate --print)"` reads,
-# and bash's messages name the manifest, not HOOK_FILE. It writes, in OUT_DIR:
+# with stdout and stderr on a pipe that activate passes on to its stderr
+# (relay.py), so the hook's output can never reach code that
+# `eval "$(activate --print)"` reads, and bash's messages name the manifest,
+# not HOOK_FILE. It writes, in OUT_DIR:
 #   before, after  the exported variables, NUL-separated NAME=VALUE, around the hook
 #   outcome        "end", "return STATUS" or "exit STATUS", then a line
 #                  "LINE<TAB>COMMAND" for the last command that failed, if any

@@ -1,8 +1,8 @@
 """Run `[hook] on-activate` with the bundled activate.bash and record its changes.
 
-bash runs as a child of activate, with its stdout and stderr going through a
-relay to activate's stderr (see relay.py: bash's own messages then name the
-manifest, not the hook's private copy); it dumps the exported variables
+bash runs as a child of activate, with its stdout and stderr on a pipe that
+activate passes on to its own stderr (see relay.py: bash's own messages then
+name the manifest, not the hook's private copy); it dumps the exported variables
 before and after the hook (NUL-separated, so multi-line values survive) and
 writes how the hook ended. The difference becomes plan operations: path
 lists as entries added/removed, so replaying them onto another shell never
@@ -32,7 +32,7 @@ def run(manifest: Manifest, env: Mapping[str, str], workdir: str) -> list[Op]:
     """Run the hook in `env`; return its changes as plan operations."""
     assert manifest.hook is not None
     # Padded with blank lines, so that bash's line numbers are the manifest's
-    # (the relay puts the manifest's path in bash's messages).
+    # (relay.py puts the manifest's path in bash's messages).
     hook_file = os.path.join(workdir, os.path.basename(manifest.path))
     padding = "\n" * ((manifest.hook_line or 1) - 1)
     # The end marker is reached only when the hook runs to its end (not `return`, `exit`, `exec`).

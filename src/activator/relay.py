@@ -10,8 +10,10 @@ so that the hook still sees one) that activate reads while the hook runs,
 rewriting `COPY: line N:` into `MANIFEST: line N:`, with N kept within the
 hook's lines.
 
-When bash has ended, activate reads up to a marker it writes itself, so
-everything bash wrote is out before activate's own messages. If a job the
+When bash has ended, activate passes on what is left (a pipe holds all bash
+wrote once bash has ended; a pseudo-terminal passes data on after a delay,
+so activate reads up to a marker it writes after bash's end), so everything
+bash wrote is out before activate's own messages. If a job the
 hook started in the background still holds the pipe, a relay process (a
 grandchild, so that no zombie is left under the shell activate becomes)
 carries on copying until the job is done; otherwise no process is started.
