@@ -32,14 +32,17 @@ __activate_outcome() {
 }
 
 __activate_dump "$__activate_out/before"
+# The traps' commands run amid the hook's: `{ ...; } 2>/dev/null` keeps them
+# (and the paths of this folder) out of a `set -x` trace.
 # `exit N` in the hook ends this bash: record the status on the way out.
-builtin trap '__activate_outcome "exit $?"' EXIT
+builtin trap '{ __activate_outcome "exit $?"; } 2>/dev/null' EXIT
 # The last failing command and its line in the hook, to name it in errors.
-builtin trap '[[ ${BASH_SOURCE[0]-} != "$__activate_hook" ]] || __activate_fail="$LINENO	$BASH_COMMAND"' ERR
+builtin trap '{ [[ ${BASH_SOURCE[0]-} != "$__activate_hook" ]] || __activate_fail="$LINENO	$BASH_COMMAND"; } 2>/dev/null' ERR
 
 __activate_end=
 builtin source "$__activate_hook"
-__activate_status=$?
+# The hook is over: a `set -x` it left on would trace what follows.
+{ __activate_status=$?; builtin set +x; } 2>/dev/null
 builtin trap - EXIT ERR
 if [[ -n $__activate_end ]]; then
   __activate_outcome end

@@ -395,3 +395,15 @@ def test_a_hook_that_closes_its_output_is_waited_for_without_spinning(sandbox: S
     assert (result.returncode, result.stdout, result.stderr) == (0, "1\n", "bye\n")
     cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
     assert cpu < 0.6  # activate and bash; a loop on the closed pipe would take the whole second
+
+
+@pytest.mark.parametrize("ending", ["export DONE=1", "exit 3", "return 4"])
+def test_a_set_x_trace_shows_the_hook_and_nothing_of_activates(
+    sandbox: Sandbox, ending: str
+) -> None:
+    sandbox.write_manifest(hook_manifest(f"set -x\nfalse\necho traced\n{ending}"))
+    result = sandbox.run(["--", "true"])
+    traced = [line for line in result.stderr.splitlines() if line.startswith("+")]
+    assert traced[:3] == ["++ false", "++ echo traced", f"++ {ending}"], result.stderr
+    assert "__activate" not in result.stderr  # the runner's own commands
+    assert_no_private_path(sandbox, result.stderr)

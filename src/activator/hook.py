@@ -25,7 +25,9 @@ if TYPE_CHECKING:
 
 # Variables bash itself sets or changes; never part of what a hook did.
 _IGNORED = frozenset({"_", "PWD", "OLDPWD", "SHLVL", "SHELLOPTS", "BASHOPTS"})
-_END_MARKER = "\n__activate_end=1\n"
+# Kept out of a `set -x` trace; after a blank line, so that a hook ending in
+# a backslash (a continued line) cannot run into it.
+_END_MARKER = "\n\n{ __activate_end=1; } 2>/dev/null\n"
 
 
 def run(manifest: Manifest, env: Mapping[str, str], workdir: str) -> list[Op]:
