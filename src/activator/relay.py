@@ -145,7 +145,7 @@ class Channel:
         other end is closed everywhere)."""
         try:
             return os.read(self._source, _CHUNK)
-        except BlockingIOError:
+        except BlockingIOError:  # EAGAIN: for `close` to tell, not an end
             raise
         except OSError:
             return b""
