@@ -1,8 +1,10 @@
 # activate.bash: runs a manifest's [hook] on-activate and records what it exported.
 #
 # Started by activate as: bash activate.bash HOOK_FILE OUT_DIR
-# with stdout already pointing at stderr, so the hook's output can never reach
-# code that `eval "$(activate --print)"` reads. It writes, in OUT_DIR:
+# with stdout and stderr on a pipe that activate passes on to its stderr
+# (relay.py), so the hook's output can never reach code that
+# `eval "$(activate --print)"` reads, and bash's messages name the manifest,
+# not HOOK_FILE. It writes, in OUT_DIR:
 #   before, after  the exported variables, NUL-separated NAME=VALUE, around the hook
 #   outcome        "end", "return STATUS" or "exit STATUS", then a line
 #                  "LINE<TAB>COMMAND" for the last command that failed, if any
@@ -30,14 +32,17 @@ __activate_outcome() {
 }
 
 __activate_dump "$__activate_out/before"
+# The traps' commands run amid the hook's: `{ ...; } 2>/dev/null` keeps them
+# (and the paths of this folder) out of a `set -x` trace.
 # `exit N` in the hook ends this bash: record the status on the way out.
-builtin trap '__activate_outcome "exit $?"' EXIT
+builtin trap '{ __activate_outcome "exit $?"; } 2>/dev/null' EXIT
 # The last failing command and its line in the hook, to name it in errors.
-builtin trap '[[ ${BASH_SOURCE[0]-} != "$__activate_hook" ]] || __activate_fail="$LINENO	$BASH_COMMAND"' ERR
+builtin trap '{ [[ ${BASH_SOURCE[0]-} != "$__activate_hook" ]] || __activate_fail="$LINENO	$BASH_COMMAND"; } 2>/dev/null' ERR
 
 __activate_end=
 builtin source "$__activate_hook"
-__activate_status=$?
+# The hook is over: a `set -x` it left on would trace what follows.
+{ __activate_status=$?; builtin set +x; } 2>/dev/null
 builtin trap - EXIT ERR
 if [[ -n $__activate_end ]]; then
   __activate_outcome end

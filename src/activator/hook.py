@@ -1,18 +1,19 @@
 """Run `[hook] on-activate` with the bundled activate.bash and record its changes.
 
-bash runs as a child of activate, with its stdout on activate's stderr; it
-dumps the exported variables before and after the hook (NUL-separated, so
-multi-line values survive) and writes how the hook ended. The difference
-becomes plan operations: path lists as entries added/removed, so replaying
-them onto another shell never copies this shell's whole PATH.
+bash runs as a child of activate, with its stdout and stderr on a pipe that
+activate passes on to its own stderr (see relay.py: bash's own messages then
+name the manifest, not the hook's private copy); it dumps the exported variables
+before and after the hook (NUL-separated, so multi-line values survive) and
+writes how the hook ended. The difference becomes plan operations: path
+lists as entries added/removed, so replaying them onto another shell never
+copies this shell's whole PATH.
 """
 
 from __future__ import annotations
 
 import os
-import sys
 
-from . import bundled, operations
+from . import bundled, operations, relay
 from .errors import EXIT_HOOK_ENDED_EARLY, EXIT_INTERRUPTED, ActivateError, stderr_is_terminal
 from .manifest import Manifest
 from .operations import Op
@@ -20,18 +21,20 @@ from .state import read_file, remove, write_atomic
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Callable, Mapping
 
 # Variables bash itself sets or changes; never part of what a hook did.
 _IGNORED = frozenset({"_", "PWD", "OLDPWD", "SHLVL", "SHELLOPTS", "BASHOPTS"})
-_END_MARKER = "\n__activate_end=1\n"
+# Kept out of a `set -x` trace; after a blank line, so that a hook ending in
+# a backslash (a continued line) cannot run into it.
+_END_MARKER = "\n\n{ __activate_end=1; } 2>/dev/null\n"
 
 
 def run(manifest: Manifest, env: Mapping[str, str], workdir: str) -> list[Op]:
     """Run the hook in `env`; return its changes as plan operations."""
     assert manifest.hook is not None
-    # Named like the manifest and padded with blank lines, so that bash's own
-    # messages ("manifest.toml: line 41: ...") give the manifest's line numbers.
+    # Padded with blank lines, so that bash's line numbers are the manifest's
+    # (relay.py puts the manifest's path in bash's messages).
     hook_file = os.path.join(workdir, os.path.basename(manifest.path))
     padding = "\n" * ((manifest.hook_line or 1) - 1)
     # The end marker is reached only when the hook runs to its end (not `return`, `exit`, `exec`).
@@ -46,24 +49,29 @@ def run(manifest: Manifest, env: Mapping[str, str], workdir: str) -> list[Op]:
     argv = [bash, os.path.join(bundled.shell_dir(), "activate.bash"), hook_file, workdir]
     import _signal  # type: ignore[import-not-found]  # `signal` imports enum: +5 ms
 
+    try:
+        channel = relay.Channel(_rewriter(manifest, hook_file))
+    except OSError as e:
+        raise ActivateError(f"cannot run the hook: {e.strerror or e}") from None
     # Ctrl-C reaches the hook (same process group); activate waits and reports it.
     previous = _signal.signal(_signal.SIGINT, _signal.SIG_IGN)
     try:
         # An ignored signal stays ignored in a child: Python ignores SIGPIPE and
         # SIGXFSZ, and activate ignores SIGINT while it waits. The hook gets them back.
         defaults = (_signal.SIGINT, _signal.SIGPIPE, _signal.SIGXFSZ)
-        pid = os.posix_spawn(
-            bash, argv, dict(env), file_actions=[(os.POSIX_SPAWN_DUP2, 2, 1)], setsigdef=defaults
-        )
-        status = _wait(pid, hook_label(manifest))
+        actions = [(os.POSIX_SPAWN_DUP2, channel.fd, 1), (os.POSIX_SPAWN_DUP2, channel.fd, 2)]
+        pid = os.posix_spawn(bash, argv, dict(env), file_actions=actions, setsigdef=defaults)
+        status = channel.pump(pid, _spinner(hook_label(manifest)) if stderr_is_terminal() else None)
     finally:
+        # Everything bash wrote is on stderr before activate writes any more.
+        channel.close()
         _signal.signal(_signal.SIGINT, previous)
     outcome = read_file(os.path.join(workdir, "outcome")) or None  # empty: the hook exec'd
     try:
         _check(manifest, status, outcome)
     except ActivateError as e:
         if e.status == 2 and not e.details:
-            syntax = _syntax_error(bash, hook_file, env)
+            syntax = _syntax_error(bash, hook_file, manifest, env)
             if syntax is not None:
                 raise _syntax_report(manifest, *syntax) from None
         raise
@@ -75,51 +83,46 @@ def run(manifest: Manifest, env: Mapping[str, str], workdir: str) -> list[Op]:
     return changes(before, after)
 
 
-def _wait(pid: int, label: str) -> int:
-    """Wait for the hook; if it is still running after 2 s and stderr is a
-    terminal, show a spinner with the elapsed time until it ends."""
-    if not stderr_is_terminal() or not hasattr(os, "pidfd_open"):
-        return os.waitpid(pid, 0)[1]
-    import select
-    import time
+def _spinner(label: str) -> Callable[[float], bytes]:
+    """The status line shown while a hook runs for more than 2 s on a terminal."""
+    frames = "|/-\\"
+    ticks = [0]
 
-    started = time.monotonic()
-    fd = os.pidfd_open(pid)
-    try:
-        shown = False
-        frames = "|/-\\"
-        tick = 0
-        while not select.select([fd], [], [], 2.0 if not shown else 0.1)[0]:
-            elapsed = time.monotonic() - started
-            sys.stderr.write(
-                f"\r\x1b[K{frames[tick % 4]} activate: running {label} ({elapsed:.0f}s)"
-            )
-            sys.stderr.flush()
-            shown, tick = True, tick + 1
-        if shown:
-            sys.stderr.write("\r\x1b[K")
-            sys.stderr.flush()
-    finally:
-        os.close(fd)
-    return os.waitpid(pid, 0)[1]
+    def line(elapsed: float) -> bytes:
+        text = f"{frames[ticks[0] % 4]} activate: running {label} ({elapsed:.0f}s)"
+        ticks[0] += 1
+        return text.encode("utf-8", "replace")
+
+    return line
 
 
-def _syntax_error(bash: str, hook_file: str, env: Mapping[str, str]) -> tuple[int, str] | None:
-    """(line, message) if `bash -n` rejects the hook (checked only after a failure)."""
+def _syntax_error(
+    bash: str, hook_file: str, manifest: Manifest, env: Mapping[str, str]
+) -> tuple[int, str] | None:
+    """(line, message) if `bash -n` rejects the hook (checked only after a failure),
+    named and numbered as the relay shows bash's messages."""
     status, err = bundled.capture([bash, "-n", hook_file], env)
     if status == 0:
         return None
-    first = err.splitlines()[0] if err else ""
-    _, _, rest = first.partition(f"{hook_file}: line ")
+    raw = _rewriter(manifest, hook_file).feed(os.fsencode(err), final=True)
+    shown = raw.decode("utf-8", "surrogateescape")
+    first = shown.splitlines()[0] if shown else ""
+    _, found, rest = first.partition(f"{manifest.path}: line ")
     number, _, message = rest.partition(": ")
-    return (int(number), message) if number.isdigit() else (0, first)
+    return (int(number), message) if found and number.isdigit() else (0, first)
+
+
+def _rewriter(manifest: Manifest, hook_file: str) -> relay.Rewriter:
+    """Names the manifest in bash's messages, with line numbers within the hook
+    (bash counts the lines activate appends after it)."""
+    first = manifest.hook_line or 1
+    last = first + max(len((manifest.hook or "").splitlines()) - 1, 0)
+    return relay.Rewriter(hook_file, manifest.path, first, last)
 
 
 def _syntax_report(manifest: Manifest, bash_line: int, message: str) -> ActivateError:
-    # bash counts the lines activate appends; an error there is at the hook's end.
-    first = manifest.hook_line or 1
-    last = first + max(len((manifest.hook or "").splitlines()) - 1, 0)
-    line = min(bash_line, last) if bash_line > 0 else None
+    # Already within the hook's lines: _rewriter moved it there, as in what bash printed.
+    line = bash_line if bash_line > 0 else None
     source = None
     if line is not None:
         with open(manifest.path, encoding="utf-8", errors="replace") as f:
