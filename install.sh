@@ -23,7 +23,7 @@ fi
 if [ ! -x "$tool/bin/python" ]; then
   "$python" -m venv "$tool"
 fi
-"$tool/bin/python" -m pip install -q --disable-pip-version-check --upgrade "$here"
+"$tool/bin/python" -m pip install -q --disable-pip-version-check --upgrade "$here[all]"
 mkdir -p "$bindir"
 ln -sf "$tool/bin/activate" "$bindir/activate"
 echo "install.sh: installed $bindir/activate ($("$bindir/activate" --version))" >&2

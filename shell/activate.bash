@@ -1,6 +1,6 @@
 # activate.bash: runs a manifest's [hook] on-activate and records what it exported.
 #
-# Started by activate as: bash activate.bash HOOK_FILE OUT_DIR
+# Started by activate as: bash activate.bash HOOK_FILE OUT_DIR PRELUDE
 # with stdout and stderr on a pipe that activate passes on to its stderr
 # (relay.py), so the hook's output can never reach code that
 # `eval "$(activate --print)"` reads, and bash's messages name the manifest,
@@ -9,10 +9,13 @@
 #   outcome        "end", "return STATUS" or "exit STATUS", then a line
 #                  "LINE<TAB>COMMAND" for the last command that failed, if any
 # No outcome file means the hook replaced this process (`exec`).
+# PRELUDE (bash code, maybe empty) runs first, after the first dump: the
+# activation scripts of conda packages, whose exports are recorded too.
 
 __activate_hook=$1
 __activate_out=$2
-shift 2
+__activate_prelude=$3
+shift 3
 __activate_fail=
 
 # Exported variables, NUL-separated: values may hold newlines. Immune to the
@@ -32,6 +35,7 @@ __activate_outcome() {
 }
 
 __activate_dump "$__activate_out/before"
+if [[ -s $__activate_prelude ]]; then builtin source "$__activate_prelude"; fi
 # The traps' commands run amid the hook's: `{ ...; } 2>/dev/null` keeps them
 # (and the paths of this folder) out of a `set -x` trace.
 # `exit N` in the hook ends this bash: record the status on the way out.

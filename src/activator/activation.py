@@ -144,12 +144,19 @@ def _start(
     if manifest.systems is not None and system not in manifest.systems:
         warn(f"[options] systems does not list {system}; activating anyway")
     ident = ident.replace(base=_writable_base(ident))
+    prelude = ""
+    environments: list[tuple[str, str]] = []
+    if manifest.pip or manifest.conda:  # packages: locked, built, shown in $FLOX_ENV
+        from .packages import provision
+
+        provided = provision.prepare(manifest, ident.project, ident.prefix, ident.mode, environ)
+        prelude, environments = provision.prelude(provided), provided.environments
     hook_ops: list[Op] = []
     base = planner.build(manifest, ident, environ)
-    if manifest.hook is not None and manifest.hook.strip():
+    if (manifest.hook is not None and manifest.hook.strip()) or prelude:
         from . import hook
 
-        hook_ops = hook.run(manifest, operations.apply(environ, base), adir.path)
+        hook_ops = hook.run(manifest, operations.apply(environ, base), adir.path, prelude)
     record: dict[str, object] = {
         "v": 1,
         "hook": encode_ops(hook_ops),
@@ -159,6 +166,7 @@ def _start(
         "manifest": manifest.path,
         "base": ident.base,
         "started": time.time(),
+        "environments": environments,  # the package environments it uses (for gc)
     }
     return record, base + hook_ops
 

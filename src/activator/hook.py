@@ -30,23 +30,32 @@ _IGNORED = frozenset({"_", "PWD", "OLDPWD", "SHLVL", "SHELLOPTS", "BASHOPTS"})
 _END_MARKER = "\n\n{ __activate_end=1; } 2>/dev/null\n"
 
 
-def run(manifest: Manifest, env: Mapping[str, str], workdir: str) -> list[Op]:
-    """Run the hook in `env`; return its changes as plan operations."""
-    assert manifest.hook is not None
+def run(manifest: Manifest, env: Mapping[str, str], workdir: str, prelude: str = "") -> list[Op]:
+    """Run the hook in `env`, after the bash code `prelude` (the activation
+    scripts of conda packages); return their changes as plan operations."""
     # Padded with blank lines, so that bash's line numbers are the manifest's
     # (relay.py puts the manifest's path in bash's messages).
     hook_file = os.path.join(workdir, os.path.basename(manifest.path))
     padding = "\n" * ((manifest.hook_line or 1) - 1)
     # The end marker is reached only when the hook runs to its end (not `return`, `exit`, `exec`).
     write_atomic(
-        hook_file, (padding + manifest.hook + _END_MARKER).encode("utf-8", "surrogateescape")
+        hook_file,
+        (padding + (manifest.hook or "") + _END_MARKER).encode("utf-8", "surrogateescape"),
     )
+    prelude_file = os.path.join(workdir, "prelude")
+    write_atomic(prelude_file, prelude.encode("utf-8", "surrogateescape"))
     for name in ("before", "after", "outcome", "names"):
         # Created 0600 here: they hold every exported value (secrets too), and
         # bash would create them with the user's umask.
         write_atomic(os.path.join(workdir, name), b"")
     bash = bundled.bash_program(env)
-    argv = [bash, os.path.join(bundled.shell_dir(), "activate.bash"), hook_file, workdir]
+    argv = [
+        bash,
+        os.path.join(bundled.shell_dir(), "activate.bash"),
+        hook_file,
+        workdir,
+        prelude_file,
+    ]
     import _signal  # type: ignore[import-not-found]  # `signal` imports enum: +5 ms
 
     try:
@@ -77,7 +86,7 @@ def run(manifest: Manifest, env: Mapping[str, str], workdir: str) -> list[Op]:
         raise
     before = _read_dump(os.path.join(workdir, "before"))
     after = _read_dump(os.path.join(workdir, "after"))
-    for name in ("before", "after", "outcome", "names"):
+    for name in ("before", "after", "outcome", "names", "prelude"):
         remove(os.path.join(workdir, name))
     remove(hook_file)
     return changes(before, after)

@@ -59,6 +59,9 @@ class Manifest(Value):
         "packages",
         "services",
         "includes",
+        "pip",
+        "conda",
+        "package_options",
     )
 
     def __init__(
@@ -77,6 +80,9 @@ class Manifest(Value):
         packages: list[tuple[str, str]] | None = None,
         services: list[str] | None = None,
         includes: list[str] | None = None,
+        pip: list[tuple[str, str, str]] | None = None,
+        conda: list[tuple[str, str, str]] | None = None,
+        package_options: dict[str, dict[str, object]] | None = None,
     ) -> None:
         self.path = path
         self.vars = vars if vars is not None else {}
@@ -95,6 +101,11 @@ class Manifest(Value):
         self.packages = packages if packages is not None else []  # [install]: (id, source)
         self.services = services if services is not None else []  # [services] names
         self.includes = includes if includes is not None else []  # [include] environments
+        # Packages activate provides: (install id, spec as written, normalized spec)
+        self.pip = pip if pip is not None else []
+        self.conda = conda if conda is not None else []
+        # [options] activate.pip / activate.conda (see installs.py)
+        self.package_options = package_options if package_options is not None else {}
 
     def to_record(self) -> dict[str, object]:
         """Plain data for the activation record (marshal-able)."""
@@ -115,6 +126,9 @@ class Manifest(Value):
             "packages": self.packages,
             "services": self.services,
             "includes": self.includes,
+            "pip": self.pip,
+            "conda": self.conda,
+            "package_options": self.package_options,
         }
 
     @classmethod
@@ -140,6 +154,9 @@ class Manifest(Value):
             packages=[(str(i), str(s)) for i, s in data["packages"]],  # type: ignore[attr-defined]
             services=list(data["services"]),  # type: ignore[call-overload]
             includes=list(data["includes"]),  # type: ignore[call-overload]
+            pip=[(str(a), str(b), str(c)) for a, b, c in data["pip"]],  # type: ignore[attr-defined]
+            conda=[(str(a), str(b), str(c)) for a, b, c in data["conda"]],  # type: ignore[attr-defined]
+            package_options=dict(data["package_options"]),  # type: ignore[call-overload]
         )
 
 
@@ -220,6 +237,10 @@ def _validate(path: str, text: str, data: dict[str, object]) -> Manifest:
     _read_profile(m, data.get("profile", {}), fail)  # type: ignore[arg-type]
     _read_options(m, data.get("options", {}), fail)  # type: ignore[arg-type]
     _note_unsupported(m, data)
+    from . import installs, planner
+
+    found = installs.read(data, planner.system(), fail)
+    m.packages, m.pip, m.conda, m.package_options = found.nix, found.pip, found.conda, found.options
     return m
 
 
@@ -329,7 +350,7 @@ def _read_options(m: Manifest, table: dict[str, object], fail: _Fail) -> None:
         )
     m.env_files = [str(f) for f in files]
     for key in activate:
-        if key not in ("mode", "env-files"):
+        if key not in ("mode", "env-files", "pip", "conda"):  # pip, conda: installs.py
             m.unsupported.append(f"[options] activate.{key}")
     systems = table.get("systems")
     if isinstance(systems, list) and all(isinstance(s, str) for s in systems):
@@ -340,34 +361,19 @@ def _read_options(m: Manifest, table: dict[str, object], fail: _Fail) -> None:
 
 
 def _note_unsupported(m: Manifest, data: dict[str, object]) -> None:
-    install = data.get("install")
-    if isinstance(install, dict):
-        m.packages = [(str(i), _package_source(e)) for i, e in install.items()]
     services = data.get("services")
     if isinstance(services, dict):
         m.services = [str(name) for name, s in services.items() if isinstance(s, dict)]
     include = data.get("include")
     if isinstance(include, dict):
         m.includes = [_include_name(e) for e in include.get("environments") or [] if e]
-    for section in ("build", "containerize", "plugins", "pkg-groups"):
+    for section in ("build", "containerize", "pkg-groups"):
         value = data.get(section)
         if value:
             m.unsupported.append(f"[{section}]")
-
-
-# How an [install] entry names its package, in the order Flox checks them.
-PACKAGE_SOURCES = ("pkg-path", "flake", "store-path")
-
-
-def _package_source(entry: object) -> str:
-    """`pkg-path "go"` (or flake, store-path), as the entry wrote it."""
-    if isinstance(entry, dict):
-        for key in PACKAGE_SOURCES:
-            value = entry.get(key)
-            if isinstance(value, str | list):
-                shown = ".".join(value) if isinstance(value, list) else value
-                return f'{key} "{shown}"'
-    return "no package named"
+    plugins = data.get("plugins")
+    if isinstance(plugins, dict):  # [plugins.activate] is activate's own
+        m.unsupported += [f"[plugins.{name}]" for name in plugins if name != "activate"]
 
 
 def _include_name(entry: object) -> str:

@@ -1,0 +1,294 @@
+"""The pip backend: virtualenvs built with uv.
+
+Resolution is `uv pip compile --format pylock.toml` (PEP 751: every package
+pinned, with its file's URL and hash); a build is `uv venv --relocatable`
+(scripts find their interpreter relative to themselves, so the folder can
+be renamed into place) and `uv pip install` of exactly the locked files,
+without resolving again.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+from ..bundled import which
+from . import Need, PackageError
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+NAME = "pip"
+
+
+def uv_program(environ: dict[str, str]) -> str:
+    """The uv to run: the one of activate's `pip` extra, else one on PATH."""
+    try:
+        from uv import find_uv_bin  # type: ignore[import-not-found,unused-ignore]
+
+        return str(find_uv_bin())
+    except (ImportError, FileNotFoundError):
+        pass
+    found = which("uv", environ.get("PATH"))
+    if found is None:
+        raise PackageError(
+            "pip entries need uv, which is not installed",
+            detail=f'install it into activate\'s own environment: "{sys.executable}" -m pip install uv '
+            "(or reinstall activate with its extras: ./install.sh, or pipx install 'activate[all]')",
+        )
+    return found
+
+
+def python_version(python: str) -> str:
+    """`3.11.7`: the interpreter's version (cached by its path, size and mtime:
+    asking it costs a process start)."""
+    from ..state import cache_home
+    from . import store
+
+    try:
+        st = os.stat(python)
+    except OSError as e:
+        raise PackageError(f"the interpreter {python} cannot be used: {e.strerror}") from None
+    real = os.path.realpath(python)
+    cache = os.path.join(
+        cache_home(), "activate", "pythons", store.digest([real, st.st_size, st.st_mtime_ns])
+    )
+    try:
+        with open(cache, encoding="utf-8") as f:
+            return f.read().strip()
+    except OSError:
+        pass
+    done = subprocess.run(
+        [python, "-I", "-c", "import sys; print('.'.join(map(str, sys.version_info[:3])))"],
+        capture_output=True,
+        text=True,
+    )
+    version = done.stdout.strip()
+    if done.returncode != 0 or not version:
+        raise PackageError(f"the interpreter {python} does not run: {done.stderr.strip()[:200]}")
+    try:
+        os.makedirs(os.path.dirname(cache), exist_ok=True)
+        with open(cache, "w", encoding="utf-8") as f:
+            f.write(version)
+    except OSError:
+        pass
+    return version
+
+
+def _index_args(need: Need) -> list[str]:
+    """uv's options for where packages come from ([options] activate.pip)."""
+    opts = need.options
+    args: list[str] = []
+    if opts.get("index-url"):
+        args += ["--index-url", str(opts["index-url"])]
+    for url in opts.get("extra-index-urls") or []:  # type: ignore[attr-defined]
+        args += ["--extra-index-url", str(url)]
+    for link in opts.get("find-links") or []:  # type: ignore[attr-defined]
+        link = str(link)
+        if "://" not in link:  # a folder, relative to the project
+            link = os.path.normpath(os.path.join(need.project, os.path.expanduser(link)))
+        args += ["--find-links", link]
+    if opts.get("no-index"):
+        args.append("--no-index")
+    return args
+
+
+def fingerprint(need: Need) -> dict[str, object]:
+    """The normalized requirements and the options (as written)."""
+    return {
+        "requirements": sorted(normal for _, _, normal in need.entries),
+        "options": {k: need.options[k] for k in sorted(need.options)},
+    }
+
+
+def still_valid(need: Need, section: dict[str, object]) -> bool:
+    """The lock was resolved for this interpreter's minor version."""
+    assert need.python is not None
+    return section.get("python") == ".".join(python_version(need.python).split(".")[:2])
+
+
+def resolve(need: Need, say: Callable[[str], None]) -> dict[str, object]:
+    """`uv pip compile` of the requirements: every package pinned, with URLs and hashes."""
+    import tomllib
+
+    assert need.python is not None
+    uv = uv_program(need.environ)
+    version = python_version(need.python)
+    requirements = "".join(normal + "\n" for _, _, normal in need.entries)
+    argv = [uv, "pip", "compile", "-", "--format", "pylock.toml", "--python", need.python]
+    argv += ["--quiet", "--no-header", *_index_args(need)]
+    say(f"resolving {len(need.entries)} pip requirement(s) with uv")
+    done = subprocess.run(argv, input=requirements, capture_output=True, text=True, env=_env(need))
+    if done.returncode != 0:
+        raise _failure(need, "cannot resolve the pip entries", done.stderr)
+    try:
+        lock = tomllib.loads(done.stdout)
+    except tomllib.TOMLDecodeError as e:
+        raise PackageError(f"uv wrote a lock activate cannot read: {e}") from None
+    packages = [_files(p, need.project, relative=True) for p in lock.get("packages") or []]
+    return {"python": ".".join(version.split(".")[:2]), "packages": packages}
+
+
+def _files(package: dict[str, object], project: str, relative: bool) -> dict[str, object]:
+    """A package's files (wheels, sdist) with `file://` URLs inside the project
+    written as `path`s relative to it (`relative`), or back: a lock committed
+    with the project's wheel folder works in every checkout."""
+    from urllib.parse import quote, unquote
+
+    root = "file://" + quote(os.path.abspath(project)) + "/"
+
+    def one(f: object) -> object:
+        if not isinstance(f, dict):
+            return f
+        rest = {k: v for k, v in f.items() if k not in ("url", "path")}
+        url, path = f.get("url"), f.get("path")
+        if relative and isinstance(url, str) and url.startswith(root):
+            return {"path": unquote(url[len(root) :]), **rest}
+        if not relative and isinstance(path, str):
+            return {"url": "file://" + quote(os.path.join(os.path.abspath(project), path)), **rest}
+        return f
+
+    out = dict(package)
+    wheels = out.get("wheels")
+    if isinstance(wheels, list):
+        out["wheels"] = [one(w) for w in wheels]
+    if "sdist" in out:
+        out["sdist"] = one(out["sdist"])
+    return out
+
+
+def key(need: Need, section: dict[str, object]) -> dict[str, object]:
+    """The locked packages and the interpreter (its real path and full version)."""
+    assert need.python is not None
+    return {
+        "backend": NAME,
+        "packages": section.get("packages"),
+        "python": [os.path.realpath(need.python), python_version(need.python)],
+        "platform": sys.platform,
+    }
+
+
+def build(
+    need: Need, section: dict[str, object], tmp: str, final: str, say: Callable[[str], None]
+) -> dict[str, object]:
+    """A relocatable venv in `tmp` holding exactly the locked packages."""
+    import tomlkit
+
+    assert need.python is not None
+    uv = uv_program(need.environ)
+    packages = list(section.get("packages") or [])  # type: ignore[call-overload]
+    env = _env(need)
+    say(f"creating a virtual environment ({os.path.basename(need.python)})")
+    _run(
+        [uv, "venv", "--quiet", "--relocatable", "--python", need.python, tmp],
+        need,
+        env,
+        "cannot create the virtual environment",
+    )
+    doc = tomlkit.document()
+    doc["lock-version"] = "1.0"
+    doc["created-by"] = "activate"
+    aot = tomlkit.aot()
+    for p in packages:
+        aot.append(tomlkit.item(_files(p, need.project, relative=False)))
+    doc["packages"] = aot
+    pylock = os.path.join(tmp, "pylock.toml")  # uv takes only this name (PEP 751)
+    with open(pylock, "w", encoding="utf-8") as f:
+        f.write(tomlkit.dumps(doc))
+    if packages:
+        say(f"installing {len(packages)} pip package(s)")
+        argv = [
+            uv,
+            "pip",
+            "install",
+            "--quiet",
+            "--python",
+            os.path.join(tmp, "bin", "python"),
+            "--compile-bytecode",
+            "-r",
+            pylock,
+        ]
+        _run(argv, need, env, "cannot install the pip packages")
+    os.unlink(pylock)
+    requested = {_canonical(_name(normal)) for _, _, normal in need.entries}
+    programs = _programs(tmp, requested)
+    return {
+        "backend": NAME,
+        "python": [os.path.realpath(need.python), python_version(need.python)],
+        "packages": [
+            {"name": str(p.get("name")), "version": str(p.get("version"))} for p in packages
+        ],
+        "requested": sorted(requested),
+        "programs": programs,
+    }
+
+
+def _programs(prefix: str, requested: set[str]) -> dict[str, list[str]]:
+    """The venv's programs (relative to it): those of the requested
+    distributions, and all of them (dependencies' too), from the RECORD files.
+    The interpreter and the venv's own activate scripts are never included."""
+    import glob
+
+    mine: list[str] = []
+    every: list[str] = []
+    for record in sorted(
+        glob.glob(os.path.join(prefix, "lib", "python*", "site-packages", "*.dist-info", "RECORD"))
+    ):
+        dist = os.path.basename(os.path.dirname(record))[: -len(".dist-info")].rsplit("-", 1)[0]
+        with open(record, encoding="utf-8") as f:
+            for line in f:
+                rel = line.split(",", 1)[0]
+                if rel.startswith("../../../bin/"):
+                    program = "bin/" + rel[len("../../../bin/") :]
+                    every.append(program)
+                    if _canonical(dist) in requested:
+                        mine.append(program)
+    return {"requested": sorted(set(mine)), "all": sorted(set(every))}
+
+
+def _name(requirement: str) -> str:
+    for i, c in enumerate(requirement):
+        if not (c.isalnum() or c in "-_."):
+            return requirement[:i]
+    return requirement
+
+
+def _canonical(name: str) -> str:
+    """PEP 503's normalized name."""
+    out = []
+    for c in name.lower():
+        out.append("-" if c in "-_." else c)
+    text = "".join(out)
+    while "--" in text:
+        text = text.replace("--", "-")
+    return text
+
+
+def _env(need: Need) -> dict[str, str]:
+    """uv's environment: the user's (UV_* settings apply), without a venv of theirs."""
+    env = dict(need.environ)
+    env.pop("VIRTUAL_ENV", None)  # uv would target it
+    env.pop("CONDA_PREFIX", None)
+    return env
+
+
+def _run(argv: list[str], need: Need, env: dict[str, str], what: str) -> None:
+    done = subprocess.run(argv, capture_output=True, text=True, env=env)
+    if done.returncode != 0:
+        raise _failure(need, what, done.stderr)
+
+
+def _failure(need: Need, what: str, stderr: str) -> PackageError:
+    """The error, naming the entry uv's message is about (the first one it names)."""
+    text = stderr.strip()
+    lowered = text.lower()
+    entry = None
+    for pid, _, normal in need.entries:
+        name = _name(normal)
+        if name and (name in lowered or name.replace("-", "_") in lowered):
+            entry = pid
+            break
+    lines = [line for line in text.splitlines() if line.strip()]
+    return PackageError(what, entry=entry, detail="\n".join(lines[-12:]))
