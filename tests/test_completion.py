@@ -738,7 +738,7 @@ def test_every_word_of_the_table_is_offered(box: Sandbox, shell: str) -> None:
 # A made-up option of activate itself, an option of a sub-verb, and a group
 # with sub-verbs two deep, planted in a copy of the table.
 PLANTED = {"-z", "--zap", "zip", "zop", "--export", "services", "--all", "start", "logs"}
-PLANTED |= {"-F", "--follow", "web", "worker", "db", "migrate", "--dry-run"}
+PLANTED |= {"-F", "--follow", "web", "worker", "db", "migrate", "--rehearse"}
 
 
 def plant(root: Command) -> Command:
@@ -774,7 +774,7 @@ def plant(root: Command) -> Command:
                         "migrate",
                         "migrate it",
                         "Migrate.",
-                        options=(Option(("--dry-run",), None, "only say what"),),
+                        options=(Option(("--rehearse",), None, "only say what"),),
                     ),
                 ),
             ),

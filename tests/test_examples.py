@@ -29,6 +29,22 @@ def test_demo_function_greets(sandbox: Sandbox, shell: str) -> None:
     assert "demo: hook ran" in result.stderr
 
 
+def test_the_packages_example_greets_in_each_shell(
+    sandbox: Sandbox, shell: str, tmp_path: Path
+) -> None:
+    import shutil
+
+    copy = tmp_path / "manifests"
+    shutil.copytree(REPO / "manifests", copy)  # the example writes its lock beside it
+    code = "greet\npython -c 'import greeting; print(greeting.__version__)'"
+    result = sandbox.run(["-f", str(copy / "packages.toml"), "--shell", shell, "-c", code])
+    assert result.returncode == 0, result.stderr
+    greeting, version = result.stdout.splitlines()[-2:]
+    assert greeting.startswith("Hello from a package, from greeting 1.0 in ")
+    assert version == "1.0"
+    assert str(sandbox.root / "cache" / "activate" / "packages") in greeting  # the shared store
+
+
 def test_install_script_makes_a_tool_environment_and_a_link(
     sandbox: Sandbox, tmp_path: Path
 ) -> None:
@@ -41,10 +57,11 @@ def test_install_script_makes_a_tool_environment_and_a_link(
     assert done.returncode == 0, done.stderr
     link = bindir / "activate"
     assert link.is_symlink() and Path(os.readlink(link)) == tool / "bin" / "activate"
+    # The README's first command: a program that a pip entry of the example provides.
     result = subprocess.run(
-        [str(link), "-f", str(REPO / "manifests" / "demo.toml"), "--", "printenv", "GREETING"],
+        [str(link), "-f", str(REPO / "manifests" / "packages.toml"), "--", "greet"],
         env=sandbox.env,
         capture_output=True,
         text=True,
     )
-    assert result.stdout == "Hello from the demo environment\n", result.stderr
+    assert result.stdout.startswith("Hello from a package, from greeting 1.0 in "), result.stderr

@@ -107,6 +107,30 @@ def prepare(
     )
 
 
+def provide_packages(
+    directory: str | None,
+    file: str | None,
+    mode: str | None,
+    *,
+    update: bool | set[str] = False,
+    locked: bool = False,
+) -> tuple[Manifest, str]:
+    """Lock, build and show the packages of the environment (`activate
+    install`, `update`), without activating it; the manifest and the mode."""
+    from . import manifest as manifest_mod
+    from .packages import provision
+
+    loc = locate.find(directory, file, os.getcwd())
+    m = manifest_mod.load(loc.manifest_path, loc.manifest_bytes)
+    mode = mode or m.mode or DEFAULT_MODE
+    ident = planner.Identity(loc.dotflox, loc.project, locate.env_name(loc), mode)
+    ident = ident.replace(base=_writable_base(ident))
+    provision.prepare(
+        m, ident.project, ident.prefix, mode, dict(os.environ), update=update, locked=locked
+    )
+    return m, mode
+
+
 def _manifest(loc: locate.Location, group_dir: str, key: str) -> tuple[Manifest, str]:
     """The parsed manifest and the environment's name: cached per manifest bytes."""
     cache = os.path.join(group_dir, f"{key}.manifest")

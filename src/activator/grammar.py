@@ -20,7 +20,7 @@ class Option(Value):
     """An option: its spellings, the value it takes (a metavar, or None for a
     switch), its help, and how its value is completed."""
 
-    __slots__ = ("names", "value", "help", "complete", "choices", "strict")
+    __slots__ = ("names", "value", "help", "complete", "choices", "strict", "repeat")
 
     def __init__(
         self,
@@ -30,6 +30,7 @@ class Option(Value):
         complete: str = "",
         choices: tuple[str, ...] = (),
         strict: bool = True,
+        repeat: bool = False,
     ) -> None:
         self.names = names  # ("-d", "--dir"): short first
         self.value = value  # "DIR"; None for a switch
@@ -37,6 +38,7 @@ class Option(Value):
         self.complete = complete  # "dir", "manifest", or "" (free text); see COMPLETIONS
         self.choices = choices  # the values completed; with `strict`, the only ones allowed
         self.strict = strict  # False: other values are checked by the command (a shell's path)
+        self.repeat = repeat  # may be given several times (Invocation.all gives every value)
 
     @property
     def key(self) -> str:
@@ -136,14 +138,23 @@ class Request(Value):
 class Invocation(Value):
     """A subcommand with its options and arguments, checked against the table."""
 
-    __slots__ = ("path", "options", "args")
+    __slots__ = ("path", "options", "args", "repeated")
 
     def __init__(
-        self, path: tuple[str, ...], options: dict[str, str], args: tuple[str, ...]
+        self,
+        path: tuple[str, ...],
+        options: dict[str, str],
+        args: tuple[str, ...],
+        repeated: dict[str, list[str]] | None = None,
     ) -> None:
         self.path = path  # ("vars", "set")
         self.options = options  # by Option.key; a switch given is "1"
         self.args = args
+        self.repeated = repeated if repeated is not None else {}  # repeatable options' values
+
+    def all(self, key: str) -> list[str]:
+        """Every value of a repeatable option, in order."""
+        return list(self.repeated.get(key, []))
 
     def get(self, key: str) -> str | None:
         """An option's value, or None when it was not given."""
@@ -197,6 +208,7 @@ def parse_command(
     each must be one the subcommand takes."""
     path = [cmd.name]
     options: dict[str, str] = {}
+    repeated: dict[str, list[str]] = {}
     args: list[str] = []
     visible = list(cmd.options)  # options of the command and of the groups above it
     i = 0
@@ -218,10 +230,14 @@ def parse_command(
                     raise UsageError(f"{name} takes no value", path)
                 options[opt.key] = "1"
                 continue
-            if opt.key in options:
-                raise UsageError(f"{name} given twice", path)
-            options[opt.key], used = take_value(opt, name, inline if eq else None, words[i:])
+            value, used = take_value(opt, name, inline if eq else None, words[i:])
             i += used
+            if opt.repeat:
+                repeated.setdefault(opt.key, []).append(value)
+            elif opt.key in options:
+                raise UsageError(f"{name} given twice", path)
+            else:
+                options[opt.key] = value
             continue
         if cmd.children and not args:
             sub = cmd.child(word)
@@ -246,7 +262,7 @@ def parse_command(
             raise UsageError(f"{spelled} given twice", tuple(path))
         options[key] = value
     _check_arity(cmd, args, tuple(path))
-    return Invocation(tuple(path), options, tuple(args))
+    return Invocation(tuple(path), options, tuple(args), repeated)
 
 
 def _check_arity(cmd: Command, args: list[str], path: tuple[str, ...]) -> None:

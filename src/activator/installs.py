@@ -246,3 +246,15 @@ def normalize_conda(spec: str) -> str:
     if parts and not all(c in _CONDA_VERSION for c in parts[0]):
         raise ValueError(f"{parts[0]!r} is not a version constraint")
     return " ".join([channel + name, *parts])
+
+
+def entry_id(backend: str, spec: str) -> str:
+    """The install id `activate install --pip/--conda SPEC` gives an entry:
+    the package's name (PEP 503 normalized for pip). Raises ValueError for a bad spec."""
+    if backend == "pip":
+        normalize_pip(spec)  # the reason, when it is not a requirement
+        from packaging.requirements import Requirement
+        from packaging.utils import canonicalize_name
+
+        return str(canonicalize_name(Requirement(spec).name))
+    return normalize_conda(spec).split(" ")[0].split("::")[-1]

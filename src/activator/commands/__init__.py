@@ -97,6 +97,12 @@ Environment:
 """
 
 VAR_NAME = Arg("NAME", "the variable's name", complete="vars")
+MODE = Option(
+    ("--mode",),
+    "MODE",
+    "the mode whose $FLOX_ENV is shown (default: the manifest's, else dev)",
+    choices=MODES,
+)
 
 COMMANDS = (
     Command(
@@ -174,6 +180,60 @@ COMMANDS = (
             ),
         ),
         examples=("activate -f manifests/demo.toml vars list",),
+    ),
+    Command(
+        "install",
+        "build the manifest's packages (or add some first)",
+        "Resolve the manifest's [install] pip and conda entries (unless the lock\n"
+        "already holds them), build their environments into the shared store and\n"
+        "show them in $FLOX_ENV, without activating anything. With --pip or\n"
+        "--conda, first add those entries to the manifest (keeping its comments).\n"
+        "Packages: docs/packages.md.",
+        options=(
+            DIR,
+            FILE,
+            MODE,
+            Option(("--pip",), "REQ", "add a pip entry (a PEP 508 requirement)", repeat=True),
+            Option(("--conda",), "SPEC", "add a conda entry (a match spec)", repeat=True),
+            Option(
+                ("--locked",),
+                None,
+                "fail (status 5) instead of changing a lock that does not match the manifest (for CI)",
+            ),
+        ),
+        examples=("activate -f manifests/packages.toml install",),
+    ),
+    Command(
+        "uninstall",
+        "remove [install] entries",
+        "Remove the [install] entries named by their install ids from the\n"
+        "manifest (keeping its comments), then update the lock and $FLOX_ENV.\n"
+        "The shared environments stay until `activate gc`.",
+        options=(DIR, FILE, MODE),
+        args=(Arg("ID", "an install id (the name before .pip / .conda)", repeat=True),),
+        examples=(
+            "activate -f manifests/packages.toml install --pip greeting; "
+            "activate -f manifests/packages.toml uninstall greeting",
+        ),
+    ),
+    Command(
+        "update",
+        "resolve packages again, ignoring the lock",
+        "Resolve the [install] entries again (all of them, or the backends of\n"
+        "the IDs given), ignoring the lock: newer versions the entries allow are\n"
+        "taken, the lock is rewritten and the environments built.",
+        options=(DIR, FILE, MODE),
+        args=(Arg("ID", "an install id", optional=True, repeat=True),),
+        examples=("activate -f manifests/packages.toml update",),
+    ),
+    Command(
+        "gc",
+        "remove shared environments nothing uses",
+        "Remove the environments of the shared store that no known lock file\n"
+        "uses any more and no live activation uses, and say what was removed and\n"
+        "the space freed.",
+        options=(Option(("--dry-run",), None, "only list what would be removed"),),
+        examples=("activate gc --dry-run",),
     ),
     Command(
         "completion",

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import sys
 
-from .. import locate, manifest, state, varrefs
+from .. import editing, locate, manifest, varrefs
 from ..errors import ActivateError, UsageError, warn
 from ..grammar import Invocation
 
@@ -57,18 +57,6 @@ def _change(loc: locate.Location, name: str, value: str | None, path: tuple[str,
             table = tomlkit.table()
             doc["vars"] = table
         table[name] = value
-    text = tomlkit.dumps(doc).encode("utf-8")
-    try:
-        manifest.load(loc.manifest_path, text)  # the result must be a valid manifest
-    except ActivateError as e:
-        e.details = (*e.details, "nothing was written: the manifest is unchanged")
-        raise
-    try:
-        problem = state.replace_problem(loc.manifest_path)
-        if problem is not None:
-            raise problem
-        state.replace_file(loc.manifest_path, text)
-    except OSError as e:
-        raise state.write_error("the manifest", loc.manifest_path, e) from None
+    editing.save(loc, tomlkit.dumps(doc))
     warn(f"{'unset' if value is None else 'set'} {name} in {loc.manifest_path}")
     return 0

@@ -166,7 +166,7 @@ def _one(
         return mod.build(need, found, tmp, final, say)
 
     final = store.ensure(key, build, describe, say)
-    store.add_user(key, lock_path)
+    store.add_user(key, lock_path, store.digest(section))
     marker = store.marker(key) or {}
     programs = marker.get("programs")
     chosen = (

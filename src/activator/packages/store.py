@@ -153,10 +153,11 @@ def remove_tree(folder: str) -> None:
     shutil.rmtree(folder, ignore_errors=True)
 
 
-def add_user(key: str, lock_file: str) -> None:
-    """Note that the lock file `lock_file` uses environment `key` (for gc)."""
+def add_user(key: str, lock_file: str, section: str) -> None:
+    """Note that the lock file `lock_file` uses environment `key` while its
+    section's digest is `section` (for gc: a changed lock no longer uses it)."""
     users = os.path.join(root(), ".users")
-    line = os.path.abspath(lock_file)
+    line = f"{os.path.abspath(lock_file)}\t{section}"
     listed = os.path.join(users, key)
     try:
         with open(listed, encoding="utf-8") as f:
@@ -174,16 +175,17 @@ def add_user(key: str, lock_file: str) -> None:
         pass  # only gc reads it, and gc keeps what it cannot account for
 
 
-def users(key: str) -> list[str]:
-    """The lock files that used environment `key`."""
+def users(key: str) -> list[tuple[str, str]]:
+    """(lock file, section digest) of each lock that used environment `key`."""
     try:
         with open(os.path.join(root(), ".users", key), encoding="utf-8") as f:
-            return [line for line in f.read().splitlines() if line]
+            lines = f.read().splitlines()
     except OSError:
         return []
+    return [(a, b) for a, _, b in (line.partition("\t") for line in lines) if a]
 
 
-def keys() -> list[str]:
+def environments() -> list[str]:
     """The complete environments in the store."""
     try:
         names = os.listdir(root())
