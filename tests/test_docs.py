@@ -98,12 +98,13 @@ DIRECTIVES = ("not run", "output of", "setup", "profile not valid in", "needs")
 PROFILE_SHELLS = ("bash", "zsh", "fish", "tcsh")
 TIMEOUT = 120  # install.sh builds a wheel
 # Pages that install activate from a copy of this repository in ~/src/activate.
-WITH_REPOSITORY = ("README.md", "docs/getting-started.md")
+WITH_REPOSITORY = ("README.md", "docs/getting-started.md", "docs/packages.md")
 
 # Blocks that do not run, by page and reason. A new one must be added here:
 # prefer making the example runnable.
 NOT_RUN = [
     ("README.md", "runs this whole test suite"),
+    ("docs/packages.md", "needs PyPI and conda-forge"),
 ]
 
 

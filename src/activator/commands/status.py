@@ -58,6 +58,7 @@ def collect(directory: str | None, file: str | None) -> dict[str, object]:
         "manifest": loc.manifest_path,
         "manifest_hash": key,
         "not_provided": _shortfall(loc),
+        "lock": _locked(loc.manifest_path),
     }
     group = os.path.join("envs", digest(loc.dotflox.encode()))
     activations = [a for root in roots for a in _activations(os.path.join(root, group), key)]
@@ -138,9 +139,54 @@ def _activations(group: str, current: str) -> list[dict[str, object]]:
                 "state": "ready" if raw and holders else "starting",
                 "started": _iso(started) if isinstance(started, float) else None,
                 "pids": [{"pid": pid, "command": _command(pid)} for pid, _ in sorted(holders)],
+                "environments": _environments(raw.get("environments") if raw else None),
             }
         )
     return out
+
+
+def _environments(listed: object) -> list[dict[str, object]]:
+    """The package environments an activation uses: backend, folder, packages."""
+    from ..packages import store
+
+    out: list[dict[str, object]] = []
+    for item in listed if isinstance(listed, list) else []:
+        backend, key = str(item[0]), str(item[1])
+        marker = store.marker(key) or {}
+        packages = marker.get("packages")
+        out.append(
+            {
+                "backend": backend,
+                "path": store.path(key),
+                "packages": packages if isinstance(packages, list) else [],
+            }
+        )
+    return out
+
+
+def _locked(manifest_path: str) -> dict[str, object] | None:
+    """The lock beside the manifest: its path and, by backend, the packages
+    with their resolved versions; None when there is none."""
+    from ..packages import lockfile
+
+    path = lockfile.path_for(manifest_path)
+    try:
+        sections = lockfile.read(path)
+    except ActivateError:
+        sections = {}
+    if not sections:
+        return None
+    return {
+        "path": path,
+        "packages": {
+            name: [
+                {"name": str(p.get("name")), "version": str(p.get("version"))}
+                for p in section.get("packages") or []  # type: ignore[attr-defined]
+                if isinstance(p, dict)
+            ]
+            for name, section in sections.items()
+        },
+    }
 
 
 def _iso(when: float) -> str:
@@ -173,6 +219,11 @@ def _plain(data: dict[str, object]) -> None:
         lines.append(f"project: {project['name']} in {project['path']}")
         if project["not_provided"]:
             lines.append(f"  not provided: {_short(project['not_provided'])}")
+        lock = project["lock"]
+        if isinstance(lock, dict):
+            for backend, packages in lock["packages"].items():
+                listed = ", ".join(f"{p['name']} {p['version']}" for p in packages) or "none"
+                lines.append(f"  {backend} packages (locked): {listed}")
         acts = data["activations"]
         assert isinstance(acts, list)
         if not acts:
@@ -183,6 +234,8 @@ def _plain(data: dict[str, object]) -> None:
             lines.append(
                 f"  {a['mode']}: {a['state']}, started {a['started'] or '-'}, pids {pids}{changed}"
             )
+            for env in a["environments"]:
+                lines.append(f"    {env['backend']} environment: {env['path']}")
     sys.stdout.write("\n".join(lines) + "\n")
 
 
@@ -218,9 +271,14 @@ def _table(data: dict[str, object]) -> None:
         return
     if project["not_provided"]:
         console.print(f"[yellow]not provided:[/] {escape(_short(project['not_provided']))}")
+    lock = project["lock"]
+    if isinstance(lock, dict):
+        for backend, packages in lock["packages"].items():
+            listed = ", ".join(f"{p['name']} {p['version']}" for p in packages) or "none"
+            console.print(f"[bold]{backend} packages[/] (locked): {escape(listed)}")
     title = f"{escape(str(project['name']))}: {escape(str(project['path']))}"
     table = Table(title=title, title_justify="left")
-    for column in ("mode", "state", "started (UTC)", "manifest", "pids"):
+    for column in ("mode", "state", "started (UTC)", "manifest", "pids", "environments"):
         table.add_column(column)
     acts = data["activations"]
     assert isinstance(acts, list)
@@ -229,7 +287,8 @@ def _table(data: dict[str, object]) -> None:
         manifest = f"{a['manifest_hash'][:12]}" + (
             " [yellow](changed since)[/]" if a["manifest_changed"] else ""
         )
-        table.add_row(a["mode"], a["state"], a["started"] or "-", manifest, pids)
+        envs = "\n".join(escape(f"{e['backend']}: {e['path']}") for e in a["environments"]) or "-"
+        table.add_row(a["mode"], a["state"], a["started"] or "-", manifest, pids, envs)
     if not acts:
         console.print(title + ": no live activation")
     else:
