@@ -260,6 +260,50 @@ def build(bench: Bench) -> None:
         "version = 1\n[hook]\non-activate = '''\nhead -c 102400 /dev/zero | tr '\\\\0' x\n'''\n",
     )
     bench.add("scale", "100 KB hook output, start", [a, "--", "true"], big)
+    packages(bench, python)
+
+
+WHEELS = Path(__file__).resolve().parent.parent / "manifests" / "wheels"
+
+
+def packages(bench: Bench, python: str) -> None:
+    """Starts whose pip environment is built, against starts without packages;
+    a cold build (empty store, no lock) against uv run by hand for the same set."""
+    a = bench.activate
+    uv = shutil.which("uv", path=str(Path(python).parent)) or shutil.which("uv")
+    if uv is None:
+        bench.missing.append("uv")
+        return
+    system_python = shutil.which("python3", path="/usr/local/bin:/usr/bin:/bin") or python
+    options = f'[options]\nactivate.pip.find-links = ["{WHEELS}"]\nactivate.pip.no-index = true\n'
+    manifest = f'version = 1\n[install]\ngreeting.pip = "greeting>=1"\n{options}'
+    built = bench.project("pip-built", manifest)
+    subprocess.run([a, "--", "greet"], cwd=built, env=bench.env, check=True, capture_output=True)
+    bench.add(
+        "packages", "activate -- true (start, pip environment built)", [a, "--", "true"], built
+    )
+    cold = bench.project("pip-cold", manifest)
+    store = Path(bench.env["XDG_CACHE_HOME"]) / "activate" / "packages"
+    lock = cold / ".flox" / "env" / "activate.lock"
+    bench.add(
+        "packages",
+        "activate install, cold (resolve and build)",
+        ["sh", "-c", f'chmod -R u+w "{store}"; rm -rf "{store}" "{lock}"; exec "{a}" install'],
+        cold,
+    )
+    by_hand = bench.root / "by-hand"
+    bench.add(
+        "packages",
+        "uv venv + uv pip install, by hand",
+        [
+            "sh",
+            "-c",
+            f'rm -rf "{by_hand}" && "{uv}" venv -q --relocatable --python "{system_python}" "{by_hand}" '
+            f'&& "{uv}" pip install -q --python "{by_hand}/bin/python" --compile-bytecode '
+            f'--no-index --find-links "{WHEELS}" "greeting>=1"',
+        ],
+        cold,
+    )
 
 
 def report(bench: Bench, as_json: Path | None) -> None:

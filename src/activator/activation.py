@@ -171,10 +171,24 @@ def _start(
     prelude = ""
     environments: list[tuple[str, str]] = []
     if manifest.pip or manifest.conda:  # packages: locked, built, shown in $FLOX_ENV
-        from .packages import provision
+        from .packages import prelude as conda_prelude
+        from .packages import quick
 
-        provided = provision.prepare(manifest, ident.project, ident.prefix, ident.mode, environ)
-        prelude, environments = provision.prelude(provided), provided.environments
+        stamp_file = os.path.join(adir.path, "packages")
+        now = quick.stamp(manifest, ident.project, environ)
+        provided = quick.lookup(stamp_file, now, ident.prefix)
+        if provided is None:
+            from .packages import provision, store
+
+            provided = provision.prepare(manifest, ident.project, ident.prefix, ident.mode, environ)
+            quick.save(
+                stamp_file,
+                quick.stamp(manifest, ident.project, environ),
+                provided,
+                ident.prefix,
+                store.root(),
+            )
+        prelude, environments = conda_prelude(provided), provided.environments
     hook_ops: list[Op] = []
     base = planner.build(manifest, ident, environ)
     if (manifest.hook is not None and manifest.hook.strip()) or prelude:

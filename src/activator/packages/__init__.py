@@ -9,12 +9,18 @@ together when an activation starts. Nothing here is imported on attach.
 
 from __future__ import annotations
 
+import os
+
+from ..bundled import which
+from ..errors import EXIT_PACKAGES, ActivateError
 from ..values import Value
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable
     from typing import Protocol
+
+    from ..manifest import Manifest
 
     class Backend(Protocol):
         """What activate needs from a package backend."""
@@ -84,3 +90,62 @@ class PackageError(Exception):
         self.message = message
         self.entry = entry
         self.detail = detail  # the backend's own words
+
+
+class Provided:
+    """What the packages add to an activation."""
+
+    __slots__ = ("environments", "conda_prefix", "activate_scripts")
+
+    def __init__(self) -> None:
+        self.environments: list[tuple[str, str]] = []  # (backend, store key)
+        self.conda_prefix: str | None = None  # for the conda packages' activate.d scripts
+        self.activate_scripts: list[str] = []  # etc/conda/activate.d/*.sh, in order
+
+
+def prelude(provided: Provided) -> str:
+    """bash code run before the hook: the conda packages' activation scripts,
+    with CONDA_PREFIX set (as conda's own activation does), in name order."""
+    if provided.conda_prefix is None or not provided.activate_scripts:
+        return ""
+    from ..shells.posix import quote
+
+    lines = [f"export CONDA_PREFIX={quote(provided.conda_prefix)}"]
+    lines += [f". {quote(script)}" for script in provided.activate_scripts]
+    return "\n".join(lines) + "\n"
+
+
+def interpreter(
+    manifest: Manifest,
+    options: dict[str, object],
+    project: str,
+    environ: dict[str, str],
+    conda: str | None,
+) -> str:
+    """The pip environment's interpreter: `activate.pip.python`, else the conda
+    prefix's python, else `python3` on PATH (outside the environment)."""
+
+    wanted = options.get("python")
+    if isinstance(wanted, str):
+        if "/" in wanted:  # a path, relative to the project (uv reads a relative one as a version)
+            found = which(os.path.join(project, os.path.expanduser(wanted)), None)
+        else:
+            found = which(wanted, environ.get("PATH"))
+        if found is None:
+            raise ActivateError(
+                f"[options] activate.pip.python = {wanted!r}: no such interpreter",
+                path=manifest.path,
+                hint="name a Python on your PATH (python3.12) or give its path",
+                status=EXIT_PACKAGES,
+            )
+        return os.path.abspath(found)
+    if conda is not None:
+        return conda
+    found = which("python3", environ.get("PATH"))
+    if found is None:
+        raise ActivateError(
+            "pip entries need a Python: there is no python3 on PATH",
+            hint="install Python 3, or set [options] activate.pip.python, or add python to the conda entries",
+            status=EXIT_PACKAGES,
+        )
+    return os.path.abspath(found)

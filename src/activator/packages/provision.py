@@ -13,7 +13,7 @@ import os
 
 from ..errors import EXIT_PACKAGES, ActivateError, warn
 from ..manifest import Manifest, find_key_line
-from . import Need, PackageError, lockfile, store, view
+from . import Need, PackageError, Provided, interpreter, lockfile, store, view
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -22,29 +22,6 @@ if TYPE_CHECKING:
     from . import Backend
 
 ORDER = ("conda", "pip")
-
-
-class Provided:
-    """What the packages add to an activation."""
-
-    __slots__ = ("environments", "conda_prefix", "activate_scripts")
-
-    def __init__(self) -> None:
-        self.environments: list[tuple[str, str]] = []  # (backend, store key)
-        self.conda_prefix: str | None = None  # for the conda packages' activate.d scripts
-        self.activate_scripts: list[str] = []  # etc/conda/activate.d/*.sh, in order
-
-
-def prelude(provided: Provided) -> str:
-    """bash code run before the hook: the conda packages' activation scripts,
-    with CONDA_PREFIX set (as conda's own activation does), in name order."""
-    if provided.conda_prefix is None or not provided.activate_scripts:
-        return ""
-    from ..shells.posix import quote
-
-    lines = [f"export CONDA_PREFIX={quote(provided.conda_prefix)}"]
-    lines += [f". {quote(script)}" for script in provided.activate_scripts]
-    return "\n".join(lines) + "\n"
 
 
 def backend(name: str) -> Backend:
@@ -92,7 +69,7 @@ def prepare(
             entries = getattr(manifest, name)
             options = dict(manifest.package_options.get(name) or {})
             if name == "pip":
-                python = _interpreter(manifest, options, project, environ, python)
+                python = interpreter(manifest, options, project, environ, python)
             need = Need(name, entries, options, project, manifest.path, python, environ)
             try:
                 part = _one(need, sections, lock_path, mode, update, locked, progress.say)
@@ -176,43 +153,6 @@ def _one(
     )
     listed = [str(p) for p in chosen] if isinstance(chosen, list) else []
     return view.Part(need.backend, final, listed, python=need.backend == "pip")
-
-
-def _interpreter(
-    manifest: Manifest,
-    options: dict[str, object],
-    project: str,
-    environ: dict[str, str],
-    conda: str | None,
-) -> str:
-    """The pip environment's interpreter: `activate.pip.python`, else the conda
-    prefix's python, else `python3` on PATH (outside the environment)."""
-    from ..bundled import which
-
-    wanted = options.get("python")
-    if isinstance(wanted, str):
-        if "/" in wanted:  # a path, relative to the project (uv reads a relative one as a version)
-            found = which(os.path.join(project, os.path.expanduser(wanted)), None)
-        else:
-            found = which(wanted, environ.get("PATH"))
-        if found is None:
-            raise ActivateError(
-                f"[options] activate.pip.python = {wanted!r}: no such interpreter",
-                path=manifest.path,
-                hint="name a Python on your PATH (python3.12) or give its path",
-                status=EXIT_PACKAGES,
-            )
-        return os.path.abspath(found)
-    if conda is not None:
-        return conda
-    found = which("python3", environ.get("PATH"))
-    if found is None:
-        raise ActivateError(
-            "pip entries need a Python: there is no python3 on PATH",
-            hint="install Python 3, or set [options] activate.pip.python, or add python to the conda entries",
-            status=EXIT_PACKAGES,
-        )
-    return os.path.abspath(found)
 
 
 def _error(manifest: Manifest, need: Need, e: PackageError) -> ActivateError:
