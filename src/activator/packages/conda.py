@@ -91,15 +91,19 @@ def still_valid(need: Need, section: dict[str, object]) -> bool:
 
 
 def key(need: Need, section: dict[str, object]) -> dict[str, object]:
-    """The locked packages (name, version, build, sha256, where) and the platform."""
+    """The locked packages and the platform. A package is named by its name,
+    version, build and sha256 (the archive's bytes, wherever it comes from:
+    a project's own channel is locked by a relative path, and two projects
+    with the same packages share one environment); by its URL and md5 only
+    when the channel gave no sha256."""
     packages = section.get("packages")
     listed = packages if isinstance(packages, list) else []
     return {
         "backend": NAME,
         "platform": section.get("platform"),
         "packages": [
-            [p.get(k) for k in ("name", "version", "build", "sha256")]
-            + [p.get("url") or p.get("path")]
+            [p.get(k) for k in ("name", "version", "build")]
+            + ([p["sha256"]] if p.get("sha256") else [p.get("url") or p.get("path"), p.get("md5")])
             for p in listed
             if isinstance(p, dict)
         ],
@@ -445,6 +449,12 @@ def _child(
             "or set ACTIVATE_CONDA_EXE to a conda, mamba or micromamba program",
         )
     message = str(result.get("message") or result.get("error") or "unknown error")
+    index = result.get("index")
+    if result.get("error") == "spec" and isinstance(index, int) and index < len(need.entries):
+        pid, written, _ = need.entries[index]
+        raise PackageError(
+            f"py-rattler cannot read the match spec {written!r}", pid, _trim(message)
+        )
     raise PackageError(what, entry=_entry_named(need, message), detail=_trim(message))
 
 

@@ -31,6 +31,15 @@ if TYPE_CHECKING:
     from typing import Any
 
 
+class SpecError(Exception):
+    """A match spec rattler cannot read: its index among the specs."""
+
+    def __init__(self, index: int, message: str) -> None:
+        super().__init__(message)
+        self.index = index
+        self.message = message
+
+
 def main() -> None:
     """Read the request, do it, write the result, leave without finalizing."""
     _die_with_parent()
@@ -50,6 +59,8 @@ def main() -> None:
                 result = {"ok": True}
             else:
                 result = {"ok": False, "error": "usage", "message": f"unknown op {request['op']!r}"}
+    except SpecError as e:
+        result = {"ok": False, "error": "spec", "index": e.index, "message": e.message}
     except Exception as e:  # every failure is reported through the result file
         result = {"ok": False, "error": type(e).__name__, "message": str(e)}
     if "result" in request:
@@ -84,6 +95,14 @@ async def _solve(request: dict[str, Any]) -> list[dict[str, object]]:
     """Solve the specs for the platform and noarch; the records as plain data."""
     import rattler
 
+    specs = []
+    for index, text in enumerate(request["specs"]):
+        try:
+            specs.append(
+                rattler.MatchSpec(text, strict=False)
+            )  # conda's reading: `jq 1.7` is ==1.7
+        except Exception as e:
+            raise SpecError(index, str(e)) from None
     gateway = rattler.Gateway(cache_dir=request["repodata_cache"])
     virtual = rattler.VirtualPackage.detect(
         rattler.VirtualPackageOverrides.from_env(),  # CONDA_OVERRIDE_CUDA etc., as conda reads them
@@ -91,7 +110,7 @@ async def _solve(request: dict[str, Any]) -> list[dict[str, object]]:
     )
     records = await rattler.solve(
         list(request["channels"]),
-        list(request["specs"]),
+        specs,
         gateway=gateway,
         platforms=[request["platform"], "noarch"],
         virtual_packages=virtual,
