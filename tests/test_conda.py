@@ -561,7 +561,10 @@ def test_relocate_rewrites_text_binary_and_links_keeping_hard_linked_originals(
     binary = b"\x7fELF\0" + os.fsencode(prefix) + b"/lib:/usr/lib\0tail\0"
     (prefix / "bin" / "prog").write_bytes(binary)
     (prefix / "link").symlink_to(prefix / "bin" / "tool")
+    compiled = b"\xa7\r\r\n" + os.fsencode(prefix) + b"/x.py\x01\x02"
+    (prefix / "x.cpython-311.pyc").write_bytes(compiled)
     conda.relocate(str(prefix), str(final))
+    assert (prefix / "x.cpython-311.pyc").read_bytes() == compiled  # marshal data: left alone
     assert (prefix / "bin" / "tool").read_text() == f"#!{final}/bin/python\n"
     assert os.stat(prefix / "bin" / "tool").st_mode & 0o777 == 0o755
     assert cached.read_text() == f"#!{prefix}/bin/python\n"  # the cache's copy untouched

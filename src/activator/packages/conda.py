@@ -405,13 +405,16 @@ def _child(
     script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "rattler_child.py")
     try:
         with open(os.path.join(folder, "stderr"), "w+b") as errors:
-            proc = subprocess.Popen(
-                [sys.executable, "-I", script],
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                stderr=errors,
-                env=_env(need),
-            )
+            try:
+                proc = subprocess.Popen(
+                    [sys.executable, "-I", script],
+                    stdin=subprocess.PIPE,
+                    stdout=subprocess.PIPE,
+                    stderr=errors,
+                    env=_env(need),
+                )
+            except OSError as e:
+                raise PackageError(f"{what}: cannot run {sys.executable}: {e.strerror}") from None
             try:
                 assert proc.stdin is not None and proc.stdout is not None
                 proc.stdin.write(json.dumps({**request, "result": result_path}).encode())
@@ -676,6 +679,8 @@ def relocate(prefix: str, final: str) -> None:
     for here, _, files in os.walk(prefix):
         for name in files:
             path = os.path.join(here, name)
+            if name.endswith(".pyc"):  # marshal data, not C strings: only tracebacks name the path
+                continue
             if os.path.islink(path):
                 target = os.readlink(path)
                 if prefix in target:
