@@ -147,8 +147,14 @@ def unsupported(data: dict[str, object]) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     install = data.get("install") or {}
     assert isinstance(install, dict)
-    if install:
-        out["install"] = list(install)
+    # An entry whose `systems` leaves this machine out is not asked for here (Flox's meaning).
+    wanted = [
+        pid
+        for pid, entry in install.items()
+        if not isinstance(entry, dict) or this_system() in entry.get("systems", [this_system()])
+    ]
+    if wanted:
+        out["install"] = wanted
     services = data.get("services") or {}
     assert isinstance(services, dict)
     if any(isinstance(v, dict) for v in services.values()):

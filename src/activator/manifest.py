@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from . import varrefs
 from .errors import EXIT_MANIFEST, ActivateError
-from .supported import MODES, SHELLS
+from .supported import MODES, SHELLS, system
 from .values import Value
 
 TYPE_CHECKING = False
@@ -237,9 +237,9 @@ def _validate(path: str, text: str, data: dict[str, object]) -> Manifest:
     _read_profile(m, data.get("profile", {}), fail)  # type: ignore[arg-type]
     _read_options(m, data.get("options", {}), fail)  # type: ignore[arg-type]
     _note_unsupported(m, data)
-    from . import installs, planner
+    from . import installs
 
-    found = installs.read(data, planner.system(), fail)
+    found = installs.read(data, system(), fail)
     m.packages, m.pip, m.conda, m.package_options = found.nix, found.pip, found.conda, found.options
     return m
 
