@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 
 NOT_IN_TABLE = "not in the catalog table"
 CANNOT_EXPRESS = "a version Flox gives that conda cannot express"
+NO_COUNTERPART = "no conda-forge package to map to"
 
 
 @dataclass(frozen=True)
@@ -124,7 +125,7 @@ def lookup(attr_path: str, version: str | None = None) -> Mapped | Unmapped:
         )
     t = _table()
     if path in t.absent:
-        return Unmapped(f"{NOT_IN_TABLE}: {t.absent[path]}")
+        return Unmapped(f"{NO_COUNTERPART}: {t.absent[path]}")
     base = _attribute(path, t)
     if isinstance(base, Unmapped):
         return base
@@ -175,9 +176,9 @@ def _attribute(path: str, t: _Table) -> tuple[str, str | None] | Unmapped:
         # postgresql_16, go_1_26, ruby_3_3.
         name, digits = m.group(1), m.group(2)[1:].replace("_", ".")
         if name in t.absent:
-            return Unmapped(f"{NOT_IN_TABLE}: {t.absent[name]}")
+            return Unmapped(f"{NO_COUNTERPART}: {t.absent[name]}")
         if name == "corepack":
-            return _corepack(path, digits)
+            return _corepack(digits)
         conda = _bare(name, t)
         if conda is not None:
             return f"{conda} {digits}.*", None
@@ -199,9 +200,9 @@ def _bare(name: str, t: _Table) -> str | None:
     return name if name in t.same else None
 
 
-def _corepack(path: str, digits: str) -> tuple[str, str | None] | Unmapped:
+def _corepack(digits: str) -> tuple[str, str | None] | Unmapped:
     if "." in digits or int(digits) > _COREPACK_LAST:
-        return Unmapped(f"{NOT_IN_TABLE}: Node.js ships corepack only up to {_COREPACK_LAST}")
+        return Unmapped(f"{NO_COUNTERPART}: Node.js ships corepack only up to {_COREPACK_LAST}")
     return f"{_COREPACK_HOST} {digits}.*", None
 
 
@@ -249,8 +250,10 @@ def conda_version(flox: str) -> str:
     1.2.X). Raises ValueError with the reason when conda cannot express it.
     """
     text = flox.strip()
-    if text.startswith("=") and not text.startswith("=="):
-        exact = text[1:].strip()
+    exact = text[1:].strip()
+    if text.startswith("=") and not exact.startswith("=") and not set(exact) & set(" |"):
+        if not exact:
+            raise ValueError(f"{flox!r} has no version after '='")
         if not _CONDA_VERSION.fullmatch(exact):
             raise ValueError(f"{flox!r}: conda versions have no {_odd(exact)}")
         return f"=={exact}"
@@ -262,7 +265,7 @@ def conda_version(flox: str) -> str:
 
 def _odd(version: str) -> str:
     bad = sorted({c for c in version if not (c.isalnum() or c in "._+!")})
-    return " or ".join(repr(c) for c in bad) if bad else "empty version"
+    return " or ".join(repr(c) for c in bad) if bad else f"version {version!r}"
 
 
 def _conjunction(text: str, whole: str) -> str:
@@ -284,9 +287,7 @@ def _parts(version: str, whole: str) -> list[int]:
     numbers; wildcards end it. Raises ValueError for anything else."""
     v = version[1:] if version[:1] in "vV" and version[1:2].isdigit() else version
     if "-" in v or "+" in v:
-        raise ValueError(
-            f"{whole!r}: pre-release and build tags ({v}) have no conda spelling"
-        )
+        raise ValueError(f"{whole!r}: pre-release and build tags ({v}) have no conda spelling")
     pieces = v.split(".")
     if not v or len(pieces) > 3 or not all(_PART.fullmatch(p) for p in pieces):
         extra = (
@@ -323,7 +324,10 @@ def _comparator(word: str, whole: str) -> Iterator[str]:
             raise ValueError(f"{whole!r}: {word!r} admits no version")
         return
     full = len(numbers) == 3
-    if op in ("", "="):
+    wild = len(numbers) < len(version.split("."))  # 1.2.x, 1.*
+    if op == "=" and not wild:
+        yield f"=={_dotted(numbers)}"  # Flox's '=': that version exactly
+    elif op in ("", "="):
         # A full version is exact; a partial one is a prefix (Flox: "1.2" is
         # the latest 1.2.X).
         yield f"=={_dotted(numbers)}" if full else f"{_dotted(numbers)}.*"
