@@ -160,11 +160,14 @@ def _files(package: dict[str, object], project: str, relative: bool) -> dict[str
 
 
 def key(need: Need, section: dict[str, object]) -> dict[str, object]:
-    """The locked packages and the interpreter (its real path and full version)."""
+    """The locked packages, the names requested (the marker records which
+    programs are theirs: the run-mode view) and the interpreter (its real
+    path and full version)."""
     assert need.python is not None
     return {
         "backend": NAME,
         "packages": section.get("packages"),
+        "requested": _requested(need),
         "python": [os.path.realpath(need.python), python_version(need.python)],
         "platform": sys.platform,
     }
@@ -212,7 +215,7 @@ def build(
         ]
         _run(argv, need, env, "cannot install the pip packages")
     os.unlink(pylock)
-    requested = {_canonical(_name(normal)) for _, _, normal in need.entries}
+    requested = set(_requested(need))
     programs = _programs(tmp, requested)
     return {
         "backend": NAME,
@@ -246,6 +249,11 @@ def _programs(prefix: str, requested: set[str]) -> dict[str, list[str]]:
                     if _canonical(dist) in requested:
                         mine.append(program)
     return {"requested": sorted(set(mine)), "all": sorted(set(every))}
+
+
+def _requested(need: Need) -> list[str]:
+    """The distributions the entries name (PEP 503 names, sorted)."""
+    return sorted({_canonical(_name(normal)) for _, _, normal in need.entries})
 
 
 def _name(requirement: str) -> str:
