@@ -137,15 +137,17 @@ def _files(package: dict[str, object], project: str, relative: bool) -> dict[str
     with the project's wheel folder works in every checkout."""
     from urllib.parse import quote, unquote
 
-    root = "file://" + quote(os.path.abspath(project)) + "/"
+    # Compared unquoted: uv leaves characters such as + and @ as they are,
+    # which quote() would escape.
+    root = "file://" + os.path.abspath(project) + "/"
 
     def one(f: object) -> object:
         if not isinstance(f, dict):
             return f
         rest = {k: v for k, v in f.items() if k not in ("url", "path")}
         url, path = f.get("url"), f.get("path")
-        if relative and isinstance(url, str) and url.startswith(root):
-            return {"path": unquote(url[len(root) :]), **rest}
+        if relative and isinstance(url, str) and unquote(url).startswith(root):
+            return {"path": unquote(url)[len(root) :], **rest}
         if not relative and isinstance(path, str):
             return {"url": "file://" + quote(os.path.join(os.path.abspath(project), path)), **rest}
         return f
