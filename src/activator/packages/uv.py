@@ -120,7 +120,14 @@ def resolve(need: Need, say: Callable[[str], None]) -> dict[str, object]:
     argv = [uv, "pip", "compile", "-", "--format", "pylock.toml", "--python", need.python]
     argv += ["--quiet", "--no-header", *_index_args(need)]
     say(f"resolving {len(need.entries)} pip requirement(s) with uv")
-    done = subprocess.run(argv, input=requirements, capture_output=True, text=True, env=_env(need))
+    done = subprocess.run(
+        argv,
+        input=requirements,
+        capture_output=True,
+        text=True,
+        env=_env(need),
+        preexec_fn=_with_activate(),
+    )
     if done.returncode != 0:
         raise _failure(need, "cannot resolve the pip entries", done.stderr)
     try:
@@ -284,8 +291,33 @@ def _env(need: Need) -> dict[str, str]:
     return env
 
 
+def _with_activate() -> Callable[[], None] | None:
+    """What uv's child process runs before uv (Linux): ask the kernel to kill
+    it when activate dies. A uv outliving a killed activate would go on
+    writing into a build folder that the next build removes, or hold a
+    wheel it is reading for nobody."""
+    if not sys.platform.startswith("linux"):
+        return None
+    import ctypes
+
+    try:
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+    activate = os.getpid()
+
+    def bind() -> None:
+        prctl(1, 9)  # PR_SET_PDEATHSIG, SIGKILL
+        if os.getppid() != activate:  # activate died before that
+            os._exit(1)
+
+    return bind
+
+
 def _run(argv: list[str], need: Need, env: dict[str, str], what: str) -> None:
-    done = subprocess.run(argv, capture_output=True, text=True, env=env)
+    done = subprocess.run(
+        argv, capture_output=True, text=True, env=env, preexec_fn=_with_activate()
+    )
     if done.returncode != 0:
         raise _failure(need, what, done.stderr)
 
