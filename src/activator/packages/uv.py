@@ -323,14 +323,21 @@ def _run(argv: list[str], need: Need, env: dict[str, str], what: str) -> None:
 
 
 def _failure(need: Need, what: str, stderr: str) -> PackageError:
-    """The error, naming the entry uv's message is about (the first one it names)."""
+    """The error, naming the entry uv's message is about: the one it names
+    first, as a whole name (`hello-tool-ext` does not name `hello-tool`)."""
+    import re
+
     text = stderr.strip()
     lowered = text.lower()
     entry = None
+    first = len(lowered)
     for pid, _, normal in need.entries:
-        name = _name(normal)
-        if name and (name in lowered or name.replace("-", "_") in lowered):
-            entry = pid
-            break
+        parts = _canonical(_name(normal)).split("-")
+        if not all(parts):
+            continue
+        whole = "[-_.]+".join(re.escape(p) for p in parts)
+        found = re.search(rf"(?<![a-z0-9._-]){whole}(?![a-z0-9_-]|\.[a-z0-9])", lowered)
+        if found is not None and found.start() < first:
+            entry, first = pid, found.start()
     lines = [line for line in text.splitlines() if line.strip()]
     return PackageError(what, entry=entry, detail="\n".join(lines[-12:]))
