@@ -205,9 +205,9 @@ def test_run_mode_shows_only_the_requested_scripts_dev_mode_the_dependencies_too
     assert done.returncode == 127, done.stderr
 
 
-def test_each_project_sees_its_own_requested_scripts_in_a_shared_folder(project: Sandbox) -> None:
-    """Two projects whose sets resolve to the same packages share a folder; the
-    one that asks for dep-lib by name sees its script in run mode."""
+def test_run_mode_shows_what_each_project_asks_for_whoever_built_first(project: Sandbox) -> None:
+    """Two projects whose entries resolve to the same packages: the one that
+    also asks for dep-lib by name sees its script in run mode."""
     project.write_manifest(manifest('hello.pip = "hello-tool>=1"'))
     assert bin_listing(project, "run") == ["hello", "python", "python3"]
     other = new_project(
@@ -237,6 +237,25 @@ def test_the_same_set_written_differently_is_built_once(project: Sandbox) -> Non
     assert (
         ok(act(project, ["--mode", "run", "--", "other"], cwd=other)).stdout == "other-tool 1.0\n"
     )
+
+
+def test_an_activation_inside_an_activated_shell_uses_the_same_folder(project: Sandbox) -> None:
+    """Inside an activation `python3` on PATH is the environment's own wrapper:
+    the set built from there is still the same set."""
+    project.write_manifest(manifest('hello.pip = "hello-tool>=1"'))
+    ok(act(project, ["--", "hello"]))
+    [built] = complete(project)
+    other = new_project(project, project.root / "other", 'h.pip = "hello-tool>=1"')
+    inner = (
+        f"cd {shlex.quote(str(other))} && command -v python3 && "
+        f"{shlex.quote(ACTIVATE)} --mode run -- python3 -c 'import sys; print(sys.prefix)'"
+    )
+    done = ok(act(project, ["--", "sh", "-c", inner]))
+    python3, prefix = done.stdout.splitlines()
+    assert python3.startswith(str(project.project / ".flox")), python3
+    assert prefix == str(built)
+    assert BUILD_STEP not in done.stderr, done.stderr
+    assert folders(project) == [built]
 
 
 def test_a_changed_set_gets_a_new_folder_and_the_old_one_keeps_working(project: Sandbox) -> None:
