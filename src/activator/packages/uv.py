@@ -14,6 +14,7 @@ import subprocess
 import sys
 
 from ..bundled import which
+from ..state import write_atomic
 from . import Need, PackageError
 
 TYPE_CHECKING = False
@@ -42,8 +43,28 @@ def uv_program(environ: dict[str, str]) -> str:
 
 
 def python_version(python: str) -> str:
-    """`3.11.7`: the interpreter's version (cached by its path, size and mtime:
-    asking it costs a process start)."""
+    """`3.11.7`: the interpreter's version."""
+    return _python_facts(python)[0]
+
+
+def base_python(python: str) -> str:
+    """The real path of the interpreter `python` runs: itself, or for a venv's
+    `python` or a wrapper script (an activated environment's `python3`,
+    found first on PATH inside an activation) the base interpreter. The
+    store key names it, so that the same set is one folder inside and
+    outside an activation."""
+    return _python_facts(python)[1]
+
+
+_FACTS = (
+    "import os, sys; print('.'.join(map(str, sys.version_info[:3])));"
+    "print(os.path.realpath(getattr(sys, '_base_executable', '') or sys.executable))"
+)
+
+
+def _python_facts(python: str) -> tuple[str, str]:
+    """The version and the base interpreter of `python` (cached by its path,
+    size and mtime: asking it costs a process start)."""
     from ..state import cache_home
     from . import store
 
@@ -53,28 +74,29 @@ def python_version(python: str) -> str:
         raise PackageError(f"the interpreter {python} cannot be used: {e.strerror}") from None
     real = os.path.realpath(python)
     cache = os.path.join(
-        cache_home(), "activate", "pythons", store.digest([real, st.st_size, st.st_mtime_ns])
+        cache_home(),
+        "activate",
+        "pythons",
+        store.digest(["facts", real, st.st_size, st.st_mtime_ns]),
     )
     try:
         with open(cache, encoding="utf-8") as f:
-            return f.read().strip()
-    except OSError:
+            version, base = f.read().split("\n")[:2]
+            if version and base:
+                return version, base
+    except (OSError, ValueError):
         pass
-    done = subprocess.run(
-        [python, "-I", "-c", "import sys; print('.'.join(map(str, sys.version_info[:3])))"],
-        capture_output=True,
-        text=True,
-    )
-    version = done.stdout.strip()
-    if done.returncode != 0 or not version:
+    done = subprocess.run([python, "-I", "-c", _FACTS], capture_output=True, text=True)
+    lines = done.stdout.splitlines()
+    if done.returncode != 0 or len(lines) != 2 or not all(lines):
         raise PackageError(f"the interpreter {python} does not run: {done.stderr.strip()[:200]}")
+    version, base = lines
     try:
         os.makedirs(os.path.dirname(cache), exist_ok=True)
-        with open(cache, "w", encoding="utf-8") as f:
-            f.write(version)
+        write_atomic(cache, f"{version}\n{base}\n".encode())
     except OSError:
         pass
-    return version
+    return version, base
 
 
 def _index_args(need: Need) -> list[str]:
@@ -170,14 +192,14 @@ def _files(package: dict[str, object], project: str, relative: bool) -> dict[str
 
 def key(need: Need, section: dict[str, object]) -> dict[str, object]:
     """The locked packages, the names requested (the marker records which
-    programs are theirs: the run-mode view) and the interpreter (its real
-    path and full version)."""
+    programs are theirs: the run-mode view) and the base interpreter (its
+    real path and full version)."""
     assert need.python is not None
     return {
         "backend": NAME,
         "packages": section.get("packages"),
         "requested": _requested(need),
-        "python": [os.path.realpath(need.python), python_version(need.python)],
+        "python": [base_python(need.python), python_version(need.python)],
         "platform": sys.platform,
     }
 
@@ -194,7 +216,7 @@ def build(
     env = _env(need)
     say(f"creating a virtual environment ({os.path.basename(need.python)})")
     _run(
-        [uv, "venv", "--quiet", "--relocatable", "--python", need.python, tmp],
+        [uv, "venv", "--quiet", "--relocatable", "--python", base_python(need.python), tmp],
         need,
         env,
         "cannot create the virtual environment",
@@ -228,7 +250,7 @@ def build(
     programs = _programs(tmp, requested)
     return {
         "backend": NAME,
-        "python": [os.path.realpath(need.python), python_version(need.python)],
+        "python": [base_python(need.python), python_version(need.python)],
         "packages": [
             {"name": str(p.get("name")), "version": str(p.get("version"))} for p in packages
         ],
