@@ -8,6 +8,7 @@ does not use) fails here, with the chain that pulled it in.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import time
@@ -82,6 +83,16 @@ PIP = (
 )
 
 
+def _state_names(sandbox: Sandbox) -> list[str]:
+    """The names of the files in the state folders (os.walk: the files of a
+    build in progress come and go while it looks)."""
+    names: list[str] = []
+    for top in (sandbox.root / "runtime", sandbox.root / "cache"):
+        for _, _, files in os.walk(top):
+            names += files
+    return names
+
+
 @pytest.fixture(params=["plain", "pip"])
 def attached(sandbox: Sandbox, request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
     """A live activation to attach to: of a manifest without packages, and of
@@ -100,7 +111,7 @@ def attached(sandbox: Sandbox, request: pytest.FixtureRequest):  # type: ignore[
     )
     # Wait for the holder's own registration: until then a run might start, not attach.
     deadline = time.monotonic() + 30
-    while not any(p.name.startswith(f"{holder.pid}-") for p in sandbox.state_files()):
+    while not any(name.startswith(f"{holder.pid}-") for name in _state_names(sandbox)):
         assert time.monotonic() < deadline and holder.poll() is None, "the holder did not start"
         time.sleep(0.02)
     assert sandbox.run(["--", "true"]).returncode == 0  # warm: the caches exist
