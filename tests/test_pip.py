@@ -217,6 +217,22 @@ def test_run_mode_shows_what_each_project_asks_for_whoever_built_first(project: 
     assert bin_listing(project, "run") == ["hello", "python", "python3"]
 
 
+def test_an_entry_for_other_systems_is_not_built(project: Sandbox) -> None:
+    here = f"{os.uname().machine}-{sys.platform}"
+    project.write_manifest(
+        manifest(
+            f'hello = {{ pip = "hello-tool>=1", systems = ["{here}"] }}',
+            'other = { pip = "other-tool", systems = ["riscv64-none"] }',
+            'go.pkg-path = "go"',
+        )
+    )
+    assert bin_listing(project, "dev") == ["dep-tool", "hello", "python", "python3"]
+    names = [
+        p["name"] for p in tomllib.loads(lock_of(project.project).read_text())["pip"]["packages"]
+    ]
+    assert sorted(names) == ["dep-lib", "hello-tool"]
+
+
 # -- 3. sharing ------------------------------------------------------------------------------
 
 
