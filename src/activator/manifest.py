@@ -237,9 +237,10 @@ def _validate(path: str, text: str, data: dict[str, object]) -> Manifest:
     _read_profile(m, data.get("profile", {}), fail)  # type: ignore[arg-type]
     _read_options(m, data.get("options", {}), fail)  # type: ignore[arg-type]
     _note_unsupported(m, data)
-    from . import installs, planner
+    from . import installs
+    from .supported import system
 
-    found = installs.read(data, planner.system(), fail)
+    found = installs.read(data, system(), fail)
     m.packages, m.pip, m.conda, m.package_options = found.nix, found.pip, found.conda, found.options
     return m
 

@@ -10,6 +10,7 @@ import os
 
 from . import operations, varrefs
 from .operations import Op, PathEdit, SetVar
+from .supported import system as system  # planner.system(): where it was
 from .values import Value
 
 TYPE_CHECKING = False
@@ -40,14 +41,6 @@ class Identity(Value):
     def cache(self) -> str:
         """FLOX_ENV_CACHE: `.flox/cache`."""
         return os.path.join(self.base or self.dotflox, "cache")
-
-
-def system() -> str:
-    """Nix-style system string, e.g. x86_64-linux."""
-    u = os.uname()
-    arch = {"arm64": "aarch64", "amd64": "x86_64"}.get(u.machine.lower(), u.machine.lower())
-    kernel = "darwin" if u.sysname == "Darwin" else u.sysname.lower()
-    return f"{arch}-{kernel}"
 
 
 def builtin_ops(ident: Identity, environ: Mapping[str, str]) -> list[Op]:

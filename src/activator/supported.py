@@ -1,6 +1,9 @@
-"""Facts every layer shares, written once: the shells and the modes activate supports."""
+"""Facts every layer shares, written once: the shells and the modes activate
+supports, and the system it runs on."""
 
 from __future__ import annotations
+
+import os
 
 # The shells activate renders code for and starts, in the order docs list them.
 SHELLS = ("bash", "zsh", "fish", "tcsh")
@@ -12,3 +15,11 @@ FAMILIES = {"sh": "bash", "dash": "bash", "ash": "bash", "ksh": "bash", "csh": "
 # Activation modes: dev (tools plus build paths) and run (tools only); dev is the default.
 MODES = ("dev", "run")
 DEFAULT_MODE = "dev"
+
+
+def system() -> str:
+    """Nix-style system string, e.g. x86_64-linux."""
+    u = os.uname()
+    arch = {"arm64": "aarch64", "amd64": "x86_64"}.get(u.machine.lower(), u.machine.lower())
+    kernel = "darwin" if u.sysname == "Darwin" else u.sysname.lower()
+    return f"{arch}-{kernel}"
