@@ -741,6 +741,32 @@ def test_a_built_folder_has_no_write_bits(project: Sandbox) -> None:
     assert writable == []
 
 
+def test_a_build_shares_no_file_with_the_users_own_venvs(project: Sandbox) -> None:
+    """uv's cache is the user's too: a venv of their own installing the same
+    wheel keeps its files writable, and editing one changes only theirs."""
+    project.write_manifest(manifest('hello.pip = "hello-tool>=1"'))
+    ok(act(project, ["--", "hello"]))
+    [built] = complete(project)
+    own = project.root / "own"
+    into = ["--python", str(own / "bin" / "python"), "--no-index", "--find-links", "wheels"]
+    for argv in (
+        ["uv", "venv", "--quiet", str(own)],
+        ["uv", "pip", "install", "--quiet", *into, "hello-tool==2.0"],
+    ):
+        done = subprocess.run(argv, cwd=project.project, env=project.env, capture_output=True)
+        assert done.returncode == 0, done.stderr
+    [mine] = own.glob("lib/python*/site-packages/hello_tool/__init__.py")
+    assert mine.stat().st_mode & 0o200, "the user's own venv lost its write bits"
+    with open(mine, "a") as f:  # an edit in place, as an editor may do
+        f.write("\ndef main() -> None:\n    print('edited')\n")
+    assert subprocess.run([own / "bin" / "hello"], capture_output=True, text=True).stdout == (
+        "edited\n"
+    )
+    assert ok(act(project, ["--", "hello"])).stdout == "hello-tool 2.0\n"
+    [theirs] = built.glob("lib/python*/site-packages/hello_tool/__init__.py")
+    assert theirs.stat().st_nlink == 1
+
+
 @pytest.fixture
 def other_user() -> Iterator[tuple[Sandbox, list[str]]]:
     """A sandbox for a user whom permission bits bind: `nobody` when the tests
