@@ -241,6 +241,11 @@ def build(
             "--python",
             os.path.join(tmp, "bin", "python"),
             "--compile-bytecode",
+            # Files of its own: uv's default hardlinks into its cache would share
+            # them with the user's other venvs (protect() would make theirs
+            # read-only, an edit of theirs would change this environment).
+            "--link-mode",
+            "copy",
             "-r",
             pylock,
         ]
