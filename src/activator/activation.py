@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import sys
 
-from . import __version__, locate, operations, planner, procs, registry
+from . import __version__, locate, operations, planner, procs, registry, supported
 from .errors import ActivateError, warn
 from .manifest import Manifest
 from .operations import Op, decode_ops, encode_ops
@@ -140,7 +140,7 @@ def _start(
 
         for line in missing.lines(manifest):
             sys.stderr.write(line + "\n")
-    system = planner.system()
+    system = supported.system()
     if manifest.systems is not None and system not in manifest.systems:
         warn(f"[options] systems does not list {system}; activating anyway")
     ident = ident.replace(base=_writable_base(ident))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from . import varrefs
 from .errors import EXIT_MANIFEST, ActivateError
-from .supported import MODES, SHELLS
+from .supported import MODES, SHELLS, system
 from .values import Value
 
 TYPE_CHECKING = False
@@ -238,7 +238,6 @@ def _validate(path: str, text: str, data: dict[str, object]) -> Manifest:
     _read_options(m, data.get("options", {}), fail)  # type: ignore[arg-type]
     _note_unsupported(m, data)
     from . import installs
-    from .supported import system
 
     found = installs.read(data, system(), fail)
     m.packages, m.pip, m.conda, m.package_options = found.nix, found.pip, found.conda, found.options

@@ -10,7 +10,7 @@ import os
 
 from . import operations, varrefs
 from .operations import Op, PathEdit, SetVar
-from .supported import system as system  # planner.system(): where it was
+from .supported import system
 from .values import Value
 
 TYPE_CHECKING = False

@@ -1,5 +1,4 @@
-"""Facts every layer shares, written once: the shells and the modes activate
-supports, and the system it runs on."""
+"""Facts every layer shares, written once: the shells and the modes activate supports."""
 
 from __future__ import annotations
 
