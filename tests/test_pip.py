@@ -136,9 +136,13 @@ def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def fresh_cache(sandbox: Sandbox, name: str) -> dict[str, str]:
-    """Environment overrides for a user cache of its own (an empty store, an empty uv cache)."""
-    return {"XDG_CACHE_HOME": str(sandbox.root / name)}
+def another_user(sandbox: Sandbox, name: str) -> dict[str, str]:
+    """Environment overrides for another user (or machine): a cache of its own
+    (an empty store, an empty uv cache) at `sandbox.root/name`, and state of
+    its own (nothing remembered from this user's activations)."""
+    runtime = sandbox.root / f"{name}-runtime"
+    runtime.mkdir(mode=0o700, exist_ok=True)
+    return {"XDG_CACHE_HOME": str(sandbox.root / name), "XDG_RUNTIME_DIR": str(runtime)}
 
 
 @pytest.fixture
@@ -344,7 +348,7 @@ def test_a_committed_lock_works_in_another_checkout_without_resolving(sandbox: S
     shutil.copytree(first / "wheels", second / "wheels")
     make_wheel(second / "wheels", "hello-tool", "3.0", scripts={"hello": "hello_tool:main"})
     shutil.rmtree(first)
-    done = ok(act(sandbox, ["--", "hello"], cwd=second, env=fresh_cache(sandbox, "cache2")))
+    done = ok(act(sandbox, ["--", "hello"], cwd=second, env=another_user(sandbox, "cache2")))
     assert done.stdout == "hello-tool 2.0\n"
     assert RESOLVE_STEP not in done.stderr and BUILD_STEP in done.stderr, done.stderr
     assert lock_of(second).read_bytes() == locked
@@ -428,7 +432,7 @@ def test_a_build_that_fails_leaves_nothing_in_the_store(project: Sandbox) -> Non
         says="tampered",
         scripts={"hello": "hello_tool:main"},
     )
-    cache = fresh_cache(project, "cache2")
+    cache = another_user(project, "cache2")
     done = act(project, ["--", "hello"], env=cache)
     assert done.returncode == 5, done.stderr
     assert done.stdout == ""
@@ -569,7 +573,7 @@ def locked_project(sandbox: Sandbox) -> HeldWheel:
     """The project resolved and locked (in a cache of its own, so that the
     user's store is empty), its hello-tool wheel held: the next build waits."""
     sandbox.write_manifest(manifest('hello.pip = "hello-tool>=1"'))
-    ok(act(sandbox, ["--", "hello"], env=fresh_cache(sandbox, "cache-locking")))
+    ok(act(sandbox, ["--", "hello"], env=another_user(sandbox, "cache-locking")))
     return HeldWheel(sandbox.project / "wheels" / "hello_tool-2.0-py3-none-any.whl")
 
 
@@ -703,7 +707,7 @@ def test_eight_projects_with_the_same_set_build_it_once(project: Sandbox) -> Non
 def test_a_read_only_project_still_activates(project: Sandbox, committed: bool) -> None:
     project.write_manifest(manifest('hello.pip = "hello-tool>=1"'))
     if committed:
-        ok(act(project, ["--", "true"], env=fresh_cache(project, "cache-locking")))
+        ok(act(project, ["--", "true"], env=another_user(project, "cache-locking")))
         shutil.rmtree(project.project / ".flox" / "run")
         shutil.rmtree(project.project / ".flox" / "cache")
     before = sorted(str(p) for p in project.project.rglob("*"))
