@@ -139,7 +139,10 @@ def resolve(need: Need, say: Callable[[str], None]) -> dict[str, object]:
     uv = uv_program(need.environ)
     version = python_version(need.python)
     requirements = "".join(normal + "\n" for _, _, normal in need.entries)
-    argv = [uv, "pip", "compile", "-", "--format", "pylock.toml", "--python", need.python]
+    # The base interpreter, as the build's `uv venv` takes: uv asks it for its
+    # facts once (cached in uv's cache) instead of asking two interpreters.
+    python = base_python(need.python)
+    argv = [uv, "pip", "compile", "-", "--format", "pylock.toml", "--python", python]
     argv += ["--quiet", "--no-header", *_index_args(need)]
     say(f"resolving {len(need.entries)} pip requirement(s) with uv")
     done = subprocess.run(
