@@ -32,7 +32,7 @@ import pytest
 
 from wheels import make_wheel, standard_set
 
-from conftest import ACTIVATE, Sandbox, make_sandbox, sandbox_env, stop_leftovers, wait_until
+from conftest import ACTIVATE, Sandbox, make_sandbox, stop_leftovers, wait_until
 
 OPTIONS = '[options]\nactivate.pip.find-links = ["wheels"]\nactivate.pip.no-index = true\n'
 BUILD_STEP = "activate: installing"
@@ -787,17 +787,15 @@ def other_user() -> Iterator[tuple[Sandbox, list[str]]]:
         root = Path(tempfile.mkdtemp(prefix="activate-nobody-"))
         root.chmod(0o755)
         sandbox = make_sandbox(root)
-        sandbox.env = sandbox_env(root, sandbox.home)
-        for p in [root, *root.rglob("*")]:
-            os.lchown(p, 65534, 65534)
+        for path in [root, *root.rglob("*")]:
+            os.lchown(path, 65534, 65534)
         prefix = ["setpriv", "--reuid", "nobody", "--regid", "nogroup", "--clear-groups"]
         yield sandbox, prefix
     stop_leftovers(root)
-    for here, dirs, _ in os.walk(root):
+    for here, dirs, _ in os.walk(root):  # the store's folders have no write bits
         for d in dirs:
-            p = os.path.join(here, d)
-            if not os.path.islink(p):
-                os.chmod(p, 0o700)
+            if not os.path.islink(os.path.join(here, d)):
+                os.chmod(os.path.join(here, d), 0o700)
     shutil.rmtree(root, ignore_errors=True)
 
 
