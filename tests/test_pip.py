@@ -37,6 +37,7 @@ from conftest import ACTIVATE, Sandbox, make_sandbox, stop_leftovers, wait_until
 OPTIONS = '[options]\nactivate.pip.find-links = ["wheels"]\nactivate.pip.no-index = true\n'
 BUILD_STEP = "activate: installing"
 RESOLVE_STEP = "activate: resolving"
+WAITING = "waiting for another activate to finish building the pip environment (2 packages)"
 
 
 def _can(argv: list[str]) -> bool:
@@ -179,6 +180,17 @@ def test_a_requested_script_runs_and_python_imports_from_the_store(project: Sand
         assert prefix == str(built)
         assert where.startswith(str(built) + "/lib/")
         assert BUILD_STEP not in done.stderr and RESOLVE_STEP not in done.stderr
+
+
+def test_the_hook_runs_with_the_packages(project: Sandbox) -> None:
+    project.write_manifest(
+        manifest(
+            'hello.pip = "hello-tool>=1"',
+            extra="[hook]\non-activate = 'export GREETING=\"$(hello)\"'\n",
+        )
+    )
+    done = ok(act(project, ["--", "sh", "-c", 'echo "$GREETING"']))
+    assert done.stdout == "hello-tool 2.0\n"
 
 
 @pytest.mark.parametrize("mode", ["dev", "run"])
@@ -669,7 +681,25 @@ def test_a_build_interrupted_with_ctrl_c_exits_130_and_leaves_nothing(project: S
     assert len(complete(project)) == 1 and leftovers(project) == []
 
 
-WAITING = "waiting for another activate to finish building the pip environment (2 packages)"
+def test_a_waiting_activation_builds_itself_when_the_builder_is_killed(project: Sandbox) -> None:
+    held = locked_project(project)
+    second = new_project(project, project.root / "second", 'hello.pip = "hello-tool>=1"')
+    lock_of(second).write_bytes(lock_of(project.project).read_bytes())
+    builder = Started(project, ["--", "hello"])
+    waiter = Started(project, ["--", "hello"], cwd=second)
+    try:
+        wait_until(lambda: installing(project), timeout=60)
+        wait_until(lambda: WAITING in waiter.stderr, timeout=60)
+        os.kill(builder.pid, signal.SIGKILL)
+        builder.wait()
+        assert waiter.wait(timeout=120) == 0, waiter.stderr
+    finally:
+        builder.kill()
+        waiter.kill()
+        held.restore()
+    assert waiter.stdout == "hello-tool 2.0\n"
+    assert BUILD_STEP in waiter.stderr
+    assert len(complete(project)) == 1 and leftovers(project) == []
 
 
 def test_eight_projects_with_the_same_set_build_it_once(project: Sandbox) -> None:
