@@ -10,7 +10,6 @@ without resolving again.
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 
 from ..bundled import which
@@ -86,6 +85,8 @@ def _python_facts(python: str) -> tuple[str, str]:
                 return version, base
     except (OSError, ValueError):
         pass
+    import subprocess  # here: a start whose environment is built never runs one
+
     done = subprocess.run([python, "-I", "-c", _FACTS], capture_output=True, text=True)
     lines = done.stdout.splitlines()
     if done.returncode != 0 or len(lines) != 2 or not all(lines):
@@ -145,6 +146,8 @@ def resolve(need: Need, say: Callable[[str], None]) -> dict[str, object]:
     argv = [uv, "pip", "compile", "-", "--format", "pylock.toml", "--python", python]
     argv += ["--quiet", "--no-header", *_index_args(need)]
     say(f"resolving {len(need.entries)} pip requirement(s) with uv")
+    import subprocess
+
     done = subprocess.run(
         argv,
         input=requirements,
@@ -345,6 +348,8 @@ def _with_activate() -> Callable[[], None] | None:
 
 
 def _run(argv: list[str], need: Need, env: dict[str, str], what: str) -> None:
+    import subprocess
+
     done = subprocess.run(
         argv, capture_output=True, text=True, env=env, preexec_fn=_with_activate()
     )
