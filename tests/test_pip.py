@@ -41,6 +41,7 @@ WAITING = "waiting for another activate to finish building the pip environment (
 
 
 def _can(argv: list[str]) -> bool:
+    """Whether `argv` runs and succeeds here."""
     try:
         return subprocess.run(argv, capture_output=True).returncode == 0
     except FileNotFoundError:
@@ -59,10 +60,9 @@ def manifest(*entries: str, options: str = OPTIONS, extra: str = "") -> str:
     return "version = 1\n[install]\n" + "".join(e + "\n" for e in entries) + options + extra
 
 
-def new_project(sandbox: Sandbox, folder: Path, *entries: str, wheels: bool = True) -> Path:
+def new_project(folder: Path, *entries: str) -> Path:
     """A project at `folder` (its own `wheels/` holding the standard set) with these entries."""
-    if wheels:
-        standard_set(folder / "wheels")
+    standard_set(folder / "wheels")
     (folder / ".flox" / "env").mkdir(parents=True, exist_ok=True)
     (folder / ".flox" / "env" / "manifest.toml").write_text(manifest(*entries))
     return folder
@@ -130,10 +130,12 @@ def bin_listing(sandbox: Sandbox, mode: str, cwd: Path | None = None) -> list[st
 
 
 def lock_of(project: Path) -> Path:
+    """The lock of the project at `project`."""
     return project / ".flox" / "env" / "activate.lock"
 
 
 def sha256(path: Path) -> str:
+    """The file's sha256, as the lock records it."""
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
@@ -227,7 +229,7 @@ def test_run_mode_shows_what_each_project_asks_for_whoever_built_first(project: 
     project.write_manifest(manifest('hello.pip = "hello-tool>=1"'))
     assert bin_listing(project, "run") == ["hello", "python", "python3"]
     other = new_project(
-        project, project.root / "other", 'hello.pip = "hello-tool>=1"', 'dep.pip = "dep-lib"'
+        project.root / "other", 'hello.pip = "hello-tool>=1"', 'dep.pip = "dep-lib"'
     )
     assert bin_listing(project, "run", cwd=other) == ["dep-tool", "hello", "python", "python3"]
     assert bin_listing(project, "run") == ["hello", "python", "python3"]
@@ -257,7 +259,6 @@ def test_the_same_set_written_differently_is_built_once(project: Sandbox) -> Non
     ok(act(project, ["--", "hello"]))
     [built] = complete(project)
     other = new_project(
-        project,
         project.root / "other",
         'o.pip = "Other.Tool"',
         'greeting = { pip = "Hello_Tool >= 1" }',
@@ -277,7 +278,7 @@ def test_an_activation_inside_an_activated_shell_uses_the_same_folder(project: S
     project.write_manifest(manifest('hello.pip = "hello-tool>=1"'))
     ok(act(project, ["--", "hello"]))
     [built] = complete(project)
-    other = new_project(project, project.root / "other", 'h.pip = "hello-tool>=1"')
+    other = new_project(project.root / "other", 'h.pip = "hello-tool>=1"')
     inner = (
         f"cd {shlex.quote(str(other))} && command -v python3 && "
         f"{shlex.quote(ACTIVATE)} --mode run -- python3 -c 'import sys; print(sys.prefix)'"
@@ -331,7 +332,7 @@ def test_a_changed_set_gets_a_new_folder_and_the_old_one_keeps_working(project: 
 
 def test_the_lock_records_the_resolution_with_paths_inside_the_project(sandbox: Sandbox) -> None:
     # A folder name that URL quoting spells in more than one way (space, +, @).
-    here = new_project(sandbox, sandbox.root / "my work+c++@home", 'hello.pip = "hello-tool>=1"')
+    here = new_project(sandbox.root / "my work+c++@home", 'hello.pip = "hello-tool>=1"')
     ok(act(sandbox, ["--", "hello"], cwd=here))
     text = lock_of(here).read_text()
     assert "file:" not in text and str(here) not in text, text
@@ -349,7 +350,7 @@ def test_the_lock_records_the_resolution_with_paths_inside_the_project(sandbox: 
 
 
 def test_a_committed_lock_works_in_another_checkout_without_resolving(sandbox: Sandbox) -> None:
-    first = new_project(sandbox, sandbox.root / "a b+c", 'hello.pip = "hello-tool>=1"')
+    first = new_project(sandbox.root / "a b+c", 'hello.pip = "hello-tool>=1"')
     ok(act(sandbox, ["--", "hello"], cwd=first))
     locked = lock_of(first).read_bytes()
     # The other checkout: the committed files only, somewhere else, for a user
@@ -683,7 +684,7 @@ def test_a_build_interrupted_with_ctrl_c_exits_130_and_leaves_nothing(project: S
 
 def test_a_waiting_activation_builds_itself_when_the_builder_is_killed(project: Sandbox) -> None:
     held = locked_project(project)
-    second = new_project(project, project.root / "second", 'hello.pip = "hello-tool>=1"')
+    second = new_project(project.root / "second", 'hello.pip = "hello-tool>=1"')
     lock_of(second).write_bytes(lock_of(project.project).read_bytes())
     builder = Started(project, ["--", "hello"])
     waiter = Started(project, ["--", "hello"], cwd=second)
@@ -710,7 +711,7 @@ def test_eight_projects_with_the_same_set_build_it_once(project: Sandbox) -> Non
     held: dict[str, HeldWheel] = {}
     projects = []
     for i in range(8):
-        p = new_project(project, project.root / f"p{i}", 'hello.pip = "hello-tool>=1"')
+        p = new_project(project.root / f"p{i}", 'hello.pip = "hello-tool>=1"')
         lock_of(p).write_bytes(lock)  # committed: no resolution, only the build
         held[os.path.realpath(p)] = HeldWheel(p / "wheels" / "hello_tool-2.0-py3-none-any.whl")
         projects.append(p)
