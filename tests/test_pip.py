@@ -236,7 +236,8 @@ def test_run_mode_shows_what_each_project_asks_for_whoever_built_first(project: 
 
 
 def test_an_entry_for_other_systems_is_not_built(project: Sandbox) -> None:
-    here = f"{os.uname().machine}-{sys.platform}"
+    machine = {"arm64": "aarch64", "amd64": "x86_64"}.get(os.uname().machine, os.uname().machine)
+    here = f"{machine}-{sys.platform}"  # Nix's name of this system
     project.write_manifest(
         manifest(
             f'hello = {{ pip = "hello-tool>=1", systems = ["{here}"] }}',
@@ -293,10 +294,11 @@ def test_an_activation_inside_an_activated_shell_uses_the_same_folder(project: S
 
 def test_a_changed_set_gets_a_new_folder_and_the_old_one_keeps_working(project: Sandbox) -> None:
     project.write_manifest(manifest('hello.pip = "hello-tool==1.0"'))
-    go = project.root / "go"
+    ready, go = project.root / "ready", project.root / "go"
     # A command of the old set, still running when the set changes: it imports later.
     script = (
         "import os, sys, time\n"
+        f"open({str(ready)!r}, 'w').close()\n"
         f"while not os.path.exists({str(go)!r}): time.sleep(0.02)\n"
         "import hello_tool\n"
         "print(hello_tool.VERSION, sys.prefix)\n"
@@ -310,7 +312,7 @@ def test_a_changed_set_gets_a_new_folder_and_the_old_one_keeps_working(project: 
         text=True,
     )
     try:
-        wait_until(lambda: len(complete(project)) == 1, timeout=60)
+        wait_until(ready.exists, timeout=60)
         [old] = complete(project)
         project.write_manifest(manifest('hello.pip = "hello-tool>=1"'))
         assert ok(act(project, ["--", "hello"])).stdout == "hello-tool 2.0\n"
