@@ -689,16 +689,18 @@ def test_a_waiting_activation_builds_itself_when_the_builder_is_killed(project: 
     second = new_project(project.root / "second", 'hello.pip = "hello-tool>=1"')
     lock_of(second).write_bytes(lock_of(project.project).read_bytes())
     builder = Started(project, ["--", "hello"])
-    waiter = Started(project, ["--", "hello"], cwd=second)
+    waiter: Started | None = None
     try:
         wait_until(lambda: installing(project), timeout=60)
+        waiter = Started(project, ["--", "hello"], cwd=second)  # once the build holds the lock
         wait_until(lambda: WAITING in waiter.stderr, timeout=60)
         os.kill(builder.pid, signal.SIGKILL)
         builder.wait()
         assert waiter.wait(timeout=120) == 0, waiter.stderr
     finally:
         builder.kill()
-        waiter.kill()
+        if waiter is not None:
+            waiter.kill()
         held.restore()
     assert waiter.stdout == "hello-tool 2.0\n"
     assert BUILD_STEP in waiter.stderr
