@@ -8,11 +8,14 @@ does not use) fails here, with the chain that pulled it in.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import time
 
 import pytest
+
+from wheels import standard_set
 
 from conftest import ACTIVATE, Sandbox
 
@@ -21,6 +24,7 @@ NEVER = {
     "rich", "tomlkit", "psutil", "shellingham", "tomllib", "json", "re", "enum", "typing",
     "dataclasses", "shutil", "subprocess", "argparse", "signal", "warnings", "collections",
     "difflib", "inspect", "ast", "hashlib", "pathlib", "tempfile", "threading", "locale",
+    "packaging", "uv", "ctypes", "urllib", "zipfile",
 }  # fmt: skip
 
 CORE = {
@@ -73,11 +77,32 @@ def imported(argv: list[str], sandbox: Sandbox, via_shell: str | None = None) ->
     return {m: chain for m, chain in found.items() if m not in baseline}
 
 
-@pytest.fixture
-def attached(sandbox: Sandbox):  # type: ignore[no-untyped-def]
+PIP = (
+    '[install]\nhello.pip = "hello-tool>=1"\n'
+    '[options]\nactivate.pip.find-links = ["wheels"]\nactivate.pip.no-index = true\n'
+)
+
+
+def _state_names(sandbox: Sandbox) -> list[str]:
+    """The names of the files in the state folders (os.walk: the files of a
+    build in progress come and go while it looks)."""
+    names: list[str] = []
+    for top in (sandbox.root / "runtime", sandbox.root / "cache"):
+        for _, _, files in os.walk(top):
+            names += files
+    return names
+
+
+@pytest.fixture(params=["plain", "pip"])
+def attached(sandbox: Sandbox, request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
+    """A live activation to attach to: of a manifest without packages, and of
+    one with pip entries (built when the holder started)."""
     sandbox.write_manifest(
         'version = 1\n[vars]\nA = "$FLOX_ENV/x"\n[hook]\non-activate = "export H=1"\n'
+        + (PIP if request.param == "pip" else "")
     )
+    if request.param == "pip":
+        standard_set(sandbox.project / "wheels")
     holder = subprocess.Popen(
         [ACTIVATE, "--", "sleep", "60"],
         cwd=sandbox.project,
@@ -86,10 +111,14 @@ def attached(sandbox: Sandbox):  # type: ignore[no-untyped-def]
     )
     # Wait for the holder's own registration: until then a run might start, not attach.
     deadline = time.monotonic() + 30
-    while not any(p.name.startswith(f"{holder.pid}-") for p in sandbox.state_files()):
+    while not any(name.startswith(f"{holder.pid}-") for name in _state_names(sandbox)):
         assert time.monotonic() < deadline and holder.poll() is None, "the holder did not start"
         time.sleep(0.02)
     assert sandbox.run(["--", "true"]).returncode == 0  # warm: the caches exist
+    if request.param == "pip":  # attached: the packages are there, nothing is built
+        done = sandbox.run(["--", "hello"])
+        assert done.stdout == "hello-tool 2.0\n"
+        assert "resolving" not in done.stderr and "installing" not in done.stderr, done.stderr
     yield sandbox
     holder.kill()
     holder.wait()

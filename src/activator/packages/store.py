@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import stat
 
 from ..errors import ActivateError
@@ -150,6 +149,8 @@ def remove_tree(folder: str) -> None:
             p = os.path.join(here, d)
             if not os.path.islink(p):
                 os.chmod(p, 0o700)
+    import shutil  # here: a start whose environment is built removes nothing
+
     shutil.rmtree(folder, ignore_errors=True)
 
 

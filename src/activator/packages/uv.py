@@ -10,10 +10,10 @@ without resolving again.
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 
 from ..bundled import which
+from ..state import write_atomic
 from . import Need, PackageError
 
 TYPE_CHECKING = False
@@ -42,8 +42,28 @@ def uv_program(environ: dict[str, str]) -> str:
 
 
 def python_version(python: str) -> str:
-    """`3.11.7`: the interpreter's version (cached by its path, size and mtime:
-    asking it costs a process start)."""
+    """`3.11.7`: the interpreter's version."""
+    return _python_facts(python)[0]
+
+
+def base_python(python: str) -> str:
+    """The real path of the interpreter `python` runs: itself, or for a venv's
+    `python` or a wrapper script (an activated environment's `python3`,
+    found first on PATH inside an activation) the base interpreter. The
+    store key names it, so that the same set is one folder inside and
+    outside an activation."""
+    return _python_facts(python)[1]
+
+
+_FACTS = (
+    "import os, sys; print('.'.join(map(str, sys.version_info[:3])));"
+    "print(os.path.realpath(getattr(sys, '_base_executable', '') or sys.executable))"
+)
+
+
+def _python_facts(python: str) -> tuple[str, str]:
+    """The version and the base interpreter of `python` (cached by its path,
+    size and mtime: asking it costs a process start)."""
     from ..state import cache_home
     from . import store
 
@@ -53,28 +73,31 @@ def python_version(python: str) -> str:
         raise PackageError(f"the interpreter {python} cannot be used: {e.strerror}") from None
     real = os.path.realpath(python)
     cache = os.path.join(
-        cache_home(), "activate", "pythons", store.digest([real, st.st_size, st.st_mtime_ns])
+        cache_home(),
+        "activate",
+        "pythons",
+        store.digest(["facts", real, st.st_size, st.st_mtime_ns]),
     )
     try:
         with open(cache, encoding="utf-8") as f:
-            return f.read().strip()
-    except OSError:
+            version, base = f.read().split("\n")[:2]
+            if version and base:
+                return version, base
+    except (OSError, ValueError):
         pass
-    done = subprocess.run(
-        [python, "-I", "-c", "import sys; print('.'.join(map(str, sys.version_info[:3])))"],
-        capture_output=True,
-        text=True,
-    )
-    version = done.stdout.strip()
-    if done.returncode != 0 or not version:
+    import subprocess  # here: a start whose environment is built never runs one
+
+    done = subprocess.run([python, "-I", "-c", _FACTS], capture_output=True, text=True)
+    lines = done.stdout.splitlines()
+    if done.returncode != 0 or len(lines) != 2 or not all(lines):
         raise PackageError(f"the interpreter {python} does not run: {done.stderr.strip()[:200]}")
+    version, base = lines
     try:
         os.makedirs(os.path.dirname(cache), exist_ok=True)
-        with open(cache, "w", encoding="utf-8") as f:
-            f.write(version)
+        write_atomic(cache, f"{version}\n{base}\n".encode())
     except OSError:
         pass
-    return version
+    return version, base
 
 
 def _index_args(need: Need) -> list[str]:
@@ -117,10 +140,22 @@ def resolve(need: Need, say: Callable[[str], None]) -> dict[str, object]:
     uv = uv_program(need.environ)
     version = python_version(need.python)
     requirements = "".join(normal + "\n" for _, _, normal in need.entries)
-    argv = [uv, "pip", "compile", "-", "--format", "pylock.toml", "--python", need.python]
+    # The base interpreter, as the build's `uv venv` takes: uv asks it for its
+    # facts once (cached in uv's cache) instead of asking two interpreters.
+    python = base_python(need.python)
+    argv = [uv, "pip", "compile", "-", "--format", "pylock.toml", "--python", python]
     argv += ["--quiet", "--no-header", *_index_args(need)]
     say(f"resolving {len(need.entries)} pip requirement(s) with uv")
-    done = subprocess.run(argv, input=requirements, capture_output=True, text=True, env=_env(need))
+    import subprocess
+
+    done = subprocess.run(
+        argv,
+        input=requirements,
+        capture_output=True,
+        text=True,
+        env=_env(need),
+        preexec_fn=_with_activate(),
+    )
     if done.returncode != 0:
         raise _failure(need, "cannot resolve the pip entries", done.stderr)
     try:
@@ -137,15 +172,17 @@ def _files(package: dict[str, object], project: str, relative: bool) -> dict[str
     with the project's wheel folder works in every checkout."""
     from urllib.parse import quote, unquote
 
-    root = "file://" + quote(os.path.abspath(project)) + "/"
+    # Compared unquoted: uv leaves characters such as + and @ as they are,
+    # which quote() would escape.
+    root = "file://" + os.path.abspath(project) + "/"
 
     def one(f: object) -> object:
         if not isinstance(f, dict):
             return f
         rest = {k: v for k, v in f.items() if k not in ("url", "path")}
         url, path = f.get("url"), f.get("path")
-        if relative and isinstance(url, str) and url.startswith(root):
-            return {"path": unquote(url[len(root) :]), **rest}
+        if relative and isinstance(url, str) and unquote(url).startswith(root):
+            return {"path": unquote(url)[len(root) :], **rest}
         if not relative and isinstance(path, str):
             return {"url": "file://" + quote(os.path.join(os.path.abspath(project), path)), **rest}
         return f
@@ -160,12 +197,15 @@ def _files(package: dict[str, object], project: str, relative: bool) -> dict[str
 
 
 def key(need: Need, section: dict[str, object]) -> dict[str, object]:
-    """The locked packages and the interpreter (its real path and full version)."""
+    """The locked packages, the names requested (the marker records which
+    programs are theirs: the run-mode view) and the base interpreter (its
+    real path and full version)."""
     assert need.python is not None
     return {
         "backend": NAME,
         "packages": section.get("packages"),
-        "python": [os.path.realpath(need.python), python_version(need.python)],
+        "requested": _requested(need),
+        "python": [base_python(need.python), python_version(need.python)],
         "platform": sys.platform,
     }
 
@@ -182,7 +222,7 @@ def build(
     env = _env(need)
     say(f"creating a virtual environment ({os.path.basename(need.python)})")
     _run(
-        [uv, "venv", "--quiet", "--relocatable", "--python", need.python, tmp],
+        [uv, "venv", "--quiet", "--relocatable", "--python", base_python(need.python), tmp],
         need,
         env,
         "cannot create the virtual environment",
@@ -207,16 +247,21 @@ def build(
             "--python",
             os.path.join(tmp, "bin", "python"),
             "--compile-bytecode",
+            # Files of its own: uv's default hardlinks into its cache would share
+            # them with the user's other venvs (protect() would make theirs
+            # read-only, an edit of theirs would change this environment).
+            "--link-mode",
+            "copy",
             "-r",
             pylock,
         ]
         _run(argv, need, env, "cannot install the pip packages")
     os.unlink(pylock)
-    requested = {_canonical(_name(normal)) for _, _, normal in need.entries}
+    requested = set(_requested(need))
     programs = _programs(tmp, requested)
     return {
         "backend": NAME,
-        "python": [os.path.realpath(need.python), python_version(need.python)],
+        "python": [base_python(need.python), python_version(need.python)],
         "packages": [
             {"name": str(p.get("name")), "version": str(p.get("version"))} for p in packages
         ],
@@ -248,6 +293,11 @@ def _programs(prefix: str, requested: set[str]) -> dict[str, list[str]]:
     return {"requested": sorted(set(mine)), "all": sorted(set(every))}
 
 
+def _requested(need: Need) -> list[str]:
+    """The distributions the entries name (PEP 503 names, sorted)."""
+    return sorted({_canonical(_name(normal)) for _, _, normal in need.entries})
+
+
 def _name(requirement: str) -> str:
     for i, c in enumerate(requirement):
         if not (c.isalnum() or c in "-_."):
@@ -274,21 +324,55 @@ def _env(need: Need) -> dict[str, str]:
     return env
 
 
+def _with_activate() -> Callable[[], None] | None:
+    """What uv's child process runs before uv (Linux): ask the kernel to kill
+    it when activate dies. A uv outliving a killed activate would go on
+    writing into a build folder that the next build removes, or hold a
+    wheel it is reading for nobody."""
+    if not sys.platform.startswith("linux"):
+        return None
+    import ctypes
+
+    try:
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+    activate = os.getpid()
+
+    def bind() -> None:
+        prctl(1, 9)  # PR_SET_PDEATHSIG, SIGKILL
+        if os.getppid() != activate:  # activate died before that
+            os._exit(1)
+
+    return bind
+
+
 def _run(argv: list[str], need: Need, env: dict[str, str], what: str) -> None:
-    done = subprocess.run(argv, capture_output=True, text=True, env=env)
+    import subprocess
+
+    done = subprocess.run(
+        argv, capture_output=True, text=True, env=env, preexec_fn=_with_activate()
+    )
     if done.returncode != 0:
         raise _failure(need, what, done.stderr)
 
 
 def _failure(need: Need, what: str, stderr: str) -> PackageError:
-    """The error, naming the entry uv's message is about (the first one it names)."""
+    """The error, naming the entry uv's message is about: the one it names
+    first, as a whole name (`hello-tool-ext` does not name `hello-tool`)."""
+    import re
+
     text = stderr.strip()
     lowered = text.lower()
     entry = None
+    first = len(lowered)
     for pid, _, normal in need.entries:
-        name = _name(normal)
-        if name and (name in lowered or name.replace("-", "_") in lowered):
-            entry = pid
-            break
+        parts = _canonical(_name(normal)).split("-")
+        if not all(parts):
+            continue
+        whole = "[-_.]+".join(re.escape(p) for p in parts)
+        found = re.search(rf"(?<![a-z0-9._-]){whole}(?![a-z0-9_-]|\.[a-z0-9])", lowered)
+        if found is not None and found.start() < first:
+            entry, first = pid, found.start()
     lines = [line for line in text.splitlines() if line.strip()]
     return PackageError(what, entry=entry, detail="\n".join(lines[-12:]))
