@@ -157,13 +157,13 @@ def _entry(
             (*where, "systems"),
             'e.g. systems = ["x86_64-linux"]',
         )
+    if systems is not None and system not in systems:
+        return  # Flox's meaning: only on these systems (not asked for on this one)
     value = entry[source]
-    if source in NIX_SOURCES:  # only named as not provided, on every system (docs/manifest.md)
+    if source in NIX_SOURCES:  # named as not provided
         shown = ".".join(value) if isinstance(value, list) else str(value)
         out.nix.append((pid, f'{source} "{shown}"'))
         return
-    if systems is not None and system not in systems:
-        return  # Flox's meaning: only on these systems
     if not isinstance(value, str) or not value.strip():
         raise fail(
             f"[install] {pid}.{source} must be a string",

@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 
 from .. import registry
-from ..state import read_file, write_atomic
+from ..state import cache_home, read_file, write_atomic
 from . import Provided, interpreter, lockfile
 
 TYPE_CHECKING = False
@@ -25,8 +25,9 @@ STORE_MARKER = ".activate.json"  # store.MARKER (store itself imports json, shut
 
 def stamp(manifest: Manifest, project: str, environ: dict[str, str]) -> list[object]:
     """What provisioning's answer depends on, besides the manifest: the lock
-    file and the pip interpreter (path, size, mtime)."""
-    out: list[object] = [_stat(lockfile.path_for(manifest.path))]
+    file, the pip interpreter (path, size, mtime) and where the store is
+    (another XDG_CACHE_HOME is another store)."""
+    out: list[object] = [_stat(lockfile.path_for(manifest.path)), cache_home()]
     if manifest.pip:
         options = dict(manifest.package_options.get("pip") or {})
         python = interpreter(manifest, options, project, environ, None)
