@@ -42,9 +42,40 @@ def run(inv: Invocation) -> int:
                     pass
         freed += size
         removed += 1
+    for folder in _leftovers():
+        size = store.size(folder)
+        sys.stdout.write(
+            f"{'would remove' if dry else 'removed'} {folder} (left by a build that did not finish, {_mb(size)})\n"
+        )
+        if not dry:
+            store.remove_tree(folder)
+        freed += size
+        removed += 1
     verb = "would free" if dry else "freed"
     warn(f"{removed} environment(s), {verb} {_mb(freed)}" if removed else "nothing to remove")
     return 0
+
+
+def _leftovers() -> list[str]:
+    """Build folders (`.tmp-*`, `.venv-*`) older than an hour: a build that was
+    killed left them (a build running now is younger, or holds its key's lock)."""
+    import time
+
+    out = []
+    cutoff = time.time() - 3600
+    try:
+        names = os.listdir(store.root())
+    except OSError:
+        return []
+    for name in sorted(names):
+        folder = os.path.join(store.root(), name)
+        if name.startswith((".tmp-", ".venv-")):
+            try:
+                if os.lstat(folder).st_mtime < cutoff:
+                    out.append(folder)
+            except OSError:
+                continue
+    return out
 
 
 def _used_by_a_lock(key: str) -> bool:

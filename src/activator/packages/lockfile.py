@@ -61,22 +61,6 @@ def read(path: str) -> dict[str, dict[str, object]]:
     return {k: v for k, v in data.items() if isinstance(v, dict)}
 
 
-def _inline(value: object) -> object:
-    """Nested tables and arrays as inline TOML (uv's pylock style)."""
-    import tomlkit
-
-    if isinstance(value, dict):
-        table = tomlkit.inline_table()
-        for k, v in value.items():
-            table[k] = _inline(v)
-        return table
-    if isinstance(value, list):
-        array = tomlkit.array()
-        array.extend(_inline(v) for v in value)
-        return array
-    return value
-
-
 def write(path: str, sections: dict[str, dict[str, object]]) -> None:
     """Write the lock (atomically, keeping it diff-friendly: sorted sections,
     packages in the order the backend gave). An empty lock is removed."""
@@ -86,25 +70,11 @@ def write(path: str, sections: dict[str, dict[str, object]]) -> None:
         except FileNotFoundError:
             pass
         return
-    import tomlkit
+    from .tomlwrite import table
 
-    doc = tomlkit.document()
-    doc["version"] = VERSION
-    for name in sorted(sections):
-        table = tomlkit.table()
-        section = sections[name]
-        for key, value in section.items():
-            if key != "packages":
-                table[key] = value
-        packages = tomlkit.aot()
-        for package in section.get("packages") or []:  # type: ignore[attr-defined]
-            entry = tomlkit.table()
-            for key, value in package.items():
-                entry[key] = _inline(value)  # one package, one block of lines
-            packages.append(entry)
-        table["packages"] = packages
-        doc[name] = table
-    text = HEADER + tomlkit.dumps(doc)
+    parts = [f"version = {VERSION}\n"]
+    parts += [table(name, sections[name], arrays=("packages",)) for name in sorted(sections)]
+    text = HEADER + "\n".join(parts)
     tmp = f"{path}.{os.getpid()}.tmp"
     try:
         with open(tmp, "w", encoding="utf-8") as f:

@@ -142,7 +142,13 @@ def _one(
     def build(tmp: str, final: str) -> dict[str, object]:
         return mod.build(need, found, tmp, final, say)
 
-    final = store.ensure(key, build, describe, say)
+    try:
+        final = store.ensure(key, build, describe, say)
+    finally:
+        if need.backend == "pip":  # a venv made while resolving that no build took
+            from . import uv
+
+            uv.discard_early_venvs()
     store.add_user(key, lock_path, store.digest(section))
     marker = store.marker(key) or {}
     programs = marker.get("programs")

@@ -148,6 +148,9 @@ def resolve(need: Need, say: Callable[[str], None]) -> dict[str, object]:
     say(f"resolving {len(need.entries)} pip requirement(s) with uv")
     import subprocess
 
+    # The venv does not depend on the resolution: made meanwhile, in the store's
+    # folder (the same file system as the build), it is renamed into the build.
+    early = _start_venv(need, uv, python)
     done = subprocess.run(
         argv,
         input=requirements,
@@ -156,6 +159,7 @@ def resolve(need: Need, say: Callable[[str], None]) -> dict[str, object]:
         env=_env(need),
         preexec_fn=_with_activate(),
     )
+    _finish_venv(early)
     if done.returncode != 0:
         raise _failure(need, "cannot resolve the pip entries", done.stderr)
     try:
@@ -214,29 +218,25 @@ def build(
     need: Need, section: dict[str, object], tmp: str, final: str, say: Callable[[str], None]
 ) -> dict[str, object]:
     """A relocatable venv in `tmp` holding exactly the locked packages."""
-    import tomlkit
-
     assert need.python is not None
     uv = uv_program(need.environ)
     packages = list(section.get("packages") or [])  # type: ignore[call-overload]
     env = _env(need)
-    say(f"creating a virtual environment ({os.path.basename(need.python)})")
-    _run(
-        [uv, "venv", "--quiet", "--relocatable", "--python", base_python(need.python), tmp],
-        need,
-        env,
-        "cannot create the virtual environment",
-    )
-    doc = tomlkit.document()
-    doc["lock-version"] = "1.0"
-    doc["created-by"] = "activate"
-    aot = tomlkit.aot()
-    for p in packages:
-        aot.append(tomlkit.item(_files(p, need.project, relative=False)))
-    doc["packages"] = aot
+    if not _take_venv(base_python(need.python), tmp):
+        say(f"creating a virtual environment ({os.path.basename(need.python)})")
+        _run(
+            [uv, "venv", "--quiet", "--relocatable", "--python", base_python(need.python), tmp],
+            need,
+            env,
+            "cannot create the virtual environment",
+        )
+    from .tomlwrite import table
+
+    files = [_files(p, need.project, relative=False) for p in packages]
+    doc = {"lock-version": "1.0", "created-by": "activate", "packages": files}
     pylock = os.path.join(tmp, "pylock.toml")  # uv takes only this name (PEP 751)
     with open(pylock, "w", encoding="utf-8") as f:
-        f.write(tomlkit.dumps(doc))
+        f.write(table("", doc, arrays=("packages",)))
     if packages:
         say(f"installing {len(packages)} pip package(s)")
         argv = [
@@ -345,6 +345,77 @@ def _with_activate() -> Callable[[], None] | None:
             os._exit(1)
 
     return bind
+
+
+# Venvs made while resolving, by base interpreter: (folder, uv process).
+_early: dict[str, tuple[str, object]] = {}
+
+
+def _start_venv(need: Need, uv: str, python: str) -> str | None:
+    """Start `uv venv` for `python` in a scratch folder of the store; its
+    folder, or None when the store cannot take one."""
+    import subprocess
+
+    from . import store
+
+    folder = os.path.join(store.root(), f".venv-{os.urandom(6).hex()}")
+    try:
+        os.makedirs(store.root(), exist_ok=True)
+        proc = subprocess.Popen(
+            [uv, "venv", "--quiet", "--relocatable", "--python", python, folder],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env=_env(need),
+            preexec_fn=_with_activate(),
+        )
+    except OSError:
+        return None
+    _early[python] = (folder, proc)
+    return python
+
+
+def _finish_venv(python: str | None) -> None:
+    """Wait for the venv started with `_start_venv`; forget it if it failed
+    (the build then makes its own, and says why if that fails too)."""
+    if python is None or python not in _early:
+        return
+    folder, proc = _early[python]
+    if proc.wait() != 0:  # type: ignore[attr-defined]
+        del _early[python]
+        _discard(folder)
+
+
+def _take_venv(python: str, tmp: str) -> bool:
+    """Move the venv made while resolving into the build folder `tmp` (empty)."""
+    found = _early.pop(python, None)
+    if found is None:
+        return False
+    folder, proc = found
+    if proc.wait() != 0:  # type: ignore[attr-defined]
+        _discard(folder)
+        return False
+    try:
+        os.rename(folder, tmp)  # over the empty folder: the venv is relocatable
+    except OSError:
+        _discard(folder)
+        return False
+    return True
+
+
+def discard_early_venvs() -> None:
+    """Remove venvs made while resolving that no build took (the environment
+    was in the store already)."""
+    while _early:
+        _, (folder, proc) = _early.popitem()
+        proc.wait()  # type: ignore[attr-defined]
+        _discard(folder)
+
+
+def _discard(folder: str) -> None:
+    from . import store
+
+    store.remove_tree(folder)
 
 
 def _run(argv: list[str], need: Need, env: dict[str, str], what: str) -> None:
