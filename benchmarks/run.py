@@ -261,6 +261,7 @@ def build(bench: Bench) -> None:
     )
     bench.add("scale", "100 KB hook output, start", [a, "--", "true"], big)
     packages(bench, python)
+    conda(bench, python)
 
 
 WHEELS = Path(__file__).resolve().parent.parent / "manifests" / "wheels"
@@ -370,6 +371,76 @@ def main() -> None:
         finally:
             bench.close()
         report(bench, args.json)
+
+
+# py-rattler's own solve and install of a channel's packages, in one process:
+# what pixi does for the same set (the floor a conda build is compared with).
+RATTLER_BY_HAND = """
+import asyncio, os, sys
+import rattler
+channel, target, cache = sys.argv[1:4]
+async def main():
+    records = await rattler.solve([channel], ["jqlike"], platforms=[rattler.Platform.current(), "noarch"],
+                                  gateway=rattler.Gateway(cache_dir=cache + "/repodata"))
+    await rattler.install(records, target_prefix=target, cache_dir=cache + "/pkgs", show_progress=False)
+asyncio.run(main())
+sys.stdout.flush()
+os._exit(0)
+"""
+
+
+def conda(bench: Bench, python: str) -> None:
+    """A cold conda build (empty store, no lock; the package cache warm, as
+    for a by-hand run) against py-rattler's own solve and install."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+    try:
+        from condachannel import Package, make_channel  # type: ignore[import-not-found]
+    except ImportError:
+        bench.missing.append("the test channel helper")
+        return
+    probe = subprocess.run([python, "-c", "import rattler"], capture_output=True)
+    if probe.returncode != 0:
+        bench.missing.append("py-rattler")
+        return
+    channel = make_channel(
+        bench.root / "conda-channel",
+        [
+            Package("libfoo", "1.0", files={"lib/libfoo.txt": "foo\n"}),
+            Package(
+                "jqlike",
+                "1.7.1",
+                depends=["libfoo >=1"],
+                files={"bin/jqlike": ("#!/bin/sh\necho jq\n", 0o755)},
+            ),
+        ],
+    )
+    a = bench.activate
+    manifest = f'version = 1\n[install]\njq.conda = "jqlike"\n[options]\nactivate.conda.channels = ["{channel}"]\n'
+    cold = bench.project("conda-cold", manifest)
+    subprocess.run([a, "install"], cwd=cold, env=bench.env, check=True, capture_output=True)
+    store = Path(bench.env["XDG_CACHE_HOME"]) / "activate" / "packages"
+    lock = cold / ".flox" / "env" / "activate.lock"
+    bench.add(
+        "packages",
+        "activate install, conda, cold (solve and build)",
+        ["sh", "-c", f'chmod -R u+w "{store}"; rm -rf "{store}" "{lock}"; exec "{a}" install'],
+        cold,
+    )
+    script = bench.root / "rattler-by-hand.py"
+    script.write_text(RATTLER_BY_HAND)
+    target = bench.root / "rattler-prefix"
+    cache = bench.root / "rattler-cache"
+    subprocess.run([python, str(script), f"file://{channel}", str(target), str(cache)], check=True)
+    bench.add(
+        "packages",
+        "py-rattler solve + install, by hand",
+        [
+            "sh",
+            "-c",
+            f'rm -rf "{target}"; exec "{python}" "{script}" "file://{channel}" "{target}" "{cache}"',
+        ],
+        cold,
+    )
 
 
 if __name__ == "__main__":

@@ -117,13 +117,14 @@ def provide_packages(
 ) -> tuple[Manifest, str]:
     """Lock, build and show the packages of the environment (`activate
     install`, `update`), without activating it; the manifest and the mode."""
-    from . import manifest as manifest_mod
     from .packages import provision
 
     loc = locate.find(directory, file, os.getcwd())
-    m = manifest_mod.load(loc.manifest_path, loc.manifest_bytes)
+    group_dir = os.path.join(state_root_and_note()[0], "envs", digest(loc.dotflox.encode()))
+    key = digest(loc.manifest_bytes, loc.env_json, __version__.encode())
+    m, name = _manifest(loc, group_dir, key)  # parsed once per manifest version, as activation does
     mode = mode or m.mode or DEFAULT_MODE
-    ident = planner.Identity(loc.dotflox, loc.project, locate.env_name(loc), mode)
+    ident = planner.Identity(loc.dotflox, loc.project, name, mode)
     ident = ident.replace(base=_writable_base(ident))
     provision.prepare(
         m, ident.project, ident.prefix, mode, dict(os.environ), update=update, locked=locked

@@ -45,6 +45,10 @@ if TYPE_CHECKING:
             """What defines the built environment's contents (hashed into the store key)."""
             ...
 
+        def finish(self) -> None:
+            """Release what `resolve` kept for `build` (called after both, or a failure)."""
+            ...
+
         def build(
             self,
             need: Need,

@@ -388,55 +388,105 @@ def _activate_scripts(prefix: str) -> list[str]:
 # --- py-rattler in a child process -------------------------------------------------------------
 
 
-def _child(
-    need: Need, request: dict[str, object], say: Callable[[str], None], what: str
-) -> dict[str, object]:
-    """Run rattler_child.py with `request`; its result, or a PackageError.
+class _Child:
+    """A running rattler_child.py, kept from the solve to the install."""
 
-    Its progress lines are shown with `say`; its exit status is not trusted
-    (py-rattler may crash at exit after finishing): the result file is."""
-    import json
-    import shutil
-    import subprocess
-    import tempfile
+    def __init__(self, need: Need, what: str) -> None:
+        import subprocess
+        import tempfile
 
-    folder = tempfile.mkdtemp(prefix="activate-conda-")
-    result_path = os.path.join(folder, "result.json")
-    script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "rattler_child.py")
-    try:
-        with open(os.path.join(folder, "stderr"), "w+b") as errors:
-            try:
-                proc = subprocess.Popen(
-                    [sys.executable, "-I", script],
-                    stdin=subprocess.PIPE,
-                    stdout=subprocess.PIPE,
-                    stderr=errors,
-                    env=_env(need),
-                )
-            except OSError as e:
-                raise PackageError(f"{what}: cannot run {sys.executable}: {e.strerror}") from None
-            try:
-                assert proc.stdin is not None and proc.stdout is not None
-                proc.stdin.write(json.dumps({**request, "result": result_path}).encode())
-                proc.stdin.close()
-                for line in proc.stdout:
-                    step = line.decode("utf-8", "replace").strip()
-                    if step:
-                        say(step)
-                status = proc.wait()
-            finally:
-                if proc.poll() is None:  # interrupted: the child must not outlive us
-                    proc.kill()
-                    proc.wait()
-            errors.seek(0)
-            stderr = errors.read().decode("utf-8", "replace")
+        self.folder = tempfile.mkdtemp(prefix="activate-conda-")
+        self.errors = open(os.path.join(self.folder, "stderr"), "w+b")  # noqa: SIM115
+        script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "rattler_child.py")
+        try:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-I", script],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=self.errors,
+                env=_env(need),
+            )
+        except OSError as e:
+            self.close()
+            raise PackageError(f"{what}: cannot run {sys.executable}: {e.strerror}") from None
+        self.count = 0
+
+    def ask(self, request: dict[str, object], say: Callable[[str], None]) -> tuple[object, str]:
+        """Send `request`; its result (None if the child died first) and the child's stderr."""
+        import json
+
+        self.count += 1
+        result_path = os.path.join(self.folder, f"result-{self.count}.json")
+        assert self.proc.stdin is not None and self.proc.stdout is not None
+        try:
+            self.proc.stdin.write((json.dumps({**request, "result": result_path}) + "\n").encode())
+            self.proc.stdin.flush()
+            for line in self.proc.stdout:
+                step = line.decode("utf-8", "replace").strip()
+                if step == "\x00done":
+                    break
+                if step:
+                    say(step)
+        except BrokenPipeError:
+            pass  # it died: the missing result says so
         try:
             with open(result_path, encoding="utf-8") as f:
                 result = json.load(f)
         except (OSError, ValueError):
             result = None
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
+        self.errors.seek(0)
+        stderr = self.errors.read().decode("utf-8", "replace")
+        return result, stderr
+
+    def close(self) -> None:
+        """End the child (its input closed: it leaves at once) and remove its folder."""
+        import shutil
+
+        proc = getattr(self, "proc", None)
+        if proc is not None:
+            if proc.stdin is not None:
+                try:
+                    proc.stdin.close()
+                except OSError:
+                    pass
+            try:
+                proc.wait(timeout=5)
+            except Exception:  # interrupted, or stuck: it must not outlive us
+                proc.kill()
+                proc.wait()
+        self.errors.close()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+_running: list[_Child] = []
+
+
+def finish() -> None:
+    """End the rattler child kept from the solve for the install."""
+    while _running:
+        _running.pop().close()
+
+
+def _child(
+    need: Need, request: dict[str, object], say: Callable[[str], None], what: str
+) -> dict[str, object]:
+    """Run `request` in the rattler child (the one running, else a new one,
+    kept until `finish`); its result, or a PackageError.
+
+    Its progress lines are shown with `say`; its exit status is not trusted
+    (py-rattler may crash at exit after finishing): the result file is."""
+    if not _running or _running[-1].proc.poll() is not None:
+        finish()
+        _running.append(_Child(need, what))
+    child = _running[-1]
+    try:
+        result, stderr = child.ask(request, say)
+    except BaseException:
+        finish()  # interrupted: the child must not outlive us
+        raise
+    status = child.proc.poll()
+    if result is None:
+        finish()
     if not isinstance(result, dict) or result.get("complete") is not True:
         raise PackageError(
             f"{what}: py-rattler stopped before finishing (exit status {status})",

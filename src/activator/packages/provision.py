@@ -124,31 +124,28 @@ def _one(
         or update is True
         or (isinstance(update, set) and any(pid in update for pid, _, _ in need.entries))
     )
-    if stale:
-        if locked:
-            raise ActivateError(
-                f"the lock {lock_path} does not match the manifest's {need.backend} entries",
-                hint="run `activate install` (without --locked) and commit the lock it writes",
-                status=EXIT_PACKAGES,
-            )
-        section = {"fingerprint": fingerprint, **mod.resolve(need, say)}
-        sections[need.backend] = section
-    assert section is not None
-    key = store.digest(mod.key(need, section))
-    count = len(section.get("packages") or [])  # type: ignore[arg-type]
-    describe = f"the {need.backend} environment ({count} packages)"
-    found = section
-
-    def build(tmp: str, final: str) -> dict[str, object]:
-        return mod.build(need, found, tmp, final, say)
-
+    if stale and locked:
+        raise ActivateError(
+            f"the lock {lock_path} does not match the manifest's {need.backend} entries",
+            hint="run `activate install` (without --locked) and commit the lock it writes",
+            status=EXIT_PACKAGES,
+        )
     try:
+        if stale:
+            section = {"fingerprint": fingerprint, **mod.resolve(need, say)}
+            sections[need.backend] = section
+        assert section is not None
+        key = store.digest(mod.key(need, section))
+        count = len(section.get("packages") or [])  # type: ignore[arg-type]
+        describe = f"the {need.backend} environment ({count} packages)"
+        found = section
+
+        def build(tmp: str, final: str) -> dict[str, object]:
+            return mod.build(need, found, tmp, final, say)
+
         final = store.ensure(key, build, describe, say)
     finally:
-        if need.backend == "pip":  # a venv made while resolving that no build took
-            from . import uv
-
-            uv.discard_early_venvs()
+        mod.finish()  # what resolve kept for the build (a venv, a rattler process)
     store.add_user(key, lock_path, store.digest(section))
     marker = store.marker(key) or {}
     programs = marker.get("programs")

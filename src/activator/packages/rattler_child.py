@@ -2,16 +2,18 @@
 
 Run as `python -I rattler_child.py` (by path: isolated, and with nothing of
 activate's own on sys.path, whose `uv.py` would shadow the uv package) with
-a JSON request on stdin:
+JSON requests on stdin, one per line (the same process solves, then
+installs: starting Python and importing rattler is most of a small build):
 
     {"op": "solve", "channels": [url, ...], "specs": [...], "platform": "linux-64",
      "repodata_cache": dir, "result": file}
     {"op": "install", "records": [lock entry with "url", ...], "target": tmp,
      "final": final, "package_cache": dir, "platform": "linux-64", "result": file}
 
-It prints one line per step on stdout (the parent shows them as progress)
-and writes the result to `result` as JSON, atomically, ending with
-`"complete": true`; then it leaves with `os._exit(0)`. py-rattler can crash
+For each it prints one line per step on stdout (the parent shows them as
+progress), writes the result to `result` as JSON, atomically, ending with
+`"complete": true`, then prints the line DONE. At the end of its input it
+leaves with `os._exit(0)`. py-rattler can crash
 while the interpreter shuts down after a solve (FIELD-NOTES: a PyO3 async
 runtime issue), so the parent trusts that file, never the exit status.
 
@@ -40,13 +42,28 @@ class SpecError(Exception):
         self.message = message
 
 
+DONE = "\x00done"  # ends the output of one request (never a progress line)
+
+
 def main() -> None:
-    """Read the request, do it, write the result, leave without finalizing."""
+    """Do each request, write its result; leave without finalizing."""
     _die_with_parent()
+    for line in sys.stdin:
+        if line.strip():
+            _handle(line)
+            sys.stdout.write(DONE + "\n")
+            sys.stdout.flush()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)  # never finalize: py-rattler may crash there (the results are written)
+
+
+def _handle(line: str) -> None:
+    """Do one request and write its result file."""
     result: dict[str, object]
     request: dict[str, Any] = {}
     try:
-        request = json.load(sys.stdin)
+        request = json.loads(line)
         try:
             import rattler  # noqa: F401
         except ImportError as e:
@@ -65,9 +82,6 @@ def main() -> None:
         result = {"ok": False, "error": type(e).__name__, "message": str(e)}
     if "result" in request:
         _write(str(request["result"]), {**result, "complete": True})
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(0)  # never finalize: py-rattler may crash there (the result is written)
 
 
 def _die_with_parent() -> None:

@@ -403,7 +403,7 @@ def _take_venv(python: str, tmp: str) -> bool:
     return True
 
 
-def discard_early_venvs() -> None:
+def finish() -> None:
     """Remove venvs made while resolving that no build took (the environment
     was in the store already)."""
     while _early:
