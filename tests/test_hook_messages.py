@@ -374,15 +374,19 @@ def test_a_background_job_can_write_a_lot_after_the_hook_ends(sandbox: Sandbox) 
 
 def test_a_background_job_can_write_a_lot_to_the_terminal(sandbox: Sandbox) -> None:
     sandbox.write_manifest(BIG_BACKGROUND_HOOK)
-    # The command outlives the job: here activate leads the terminal's session,
-    # and its end would send SIGHUP to the job (a user's shell leads it instead).
-    command = "touch go; until [ -e bg-done ]; do sleep 0.05; done"
+    # The command outlives the job and its relay: here activate leads the
+    # terminal's session, and its end would hang up the terminal under them (a
+    # user's shell leads it instead). It ends once the test has read everything.
+    command = "touch go; until [ -e seen ] && [ -e bg-done ]; do sleep 0.05; done"
     child = spawn(sandbox, ["--", "sh", "-c", command], encoding="utf-8")
+    child.expect_exact("\r\n", timeout=60)  # the job's last line ends its output
+    written = child.before
+    (sandbox.project / "seen").touch()
     child.expect(pexpect.EOF, timeout=60)
     child.close()
     assert child.exitstatus == 0
     assert (sandbox.project / "bg-done").exists()
-    assert child.before == "z" * 500000 + "\r\n"
+    assert written == "z" * 500000
 
 
 def test_a_hook_that_closes_its_output_is_waited_for_without_spinning(sandbox: Sandbox) -> None:
