@@ -25,6 +25,7 @@ import os
 import platform
 import re
 import shlex
+import shutil
 import signal
 import subprocess
 import sys
@@ -38,6 +39,8 @@ from pathlib import Path
 
 import pytest
 import tomlkit
+
+from activator import catalog
 
 from conftest import ACTIVATE, CORPUS, IN_CI, REPO, SHELLS, Sandbox, shell_path
 
@@ -64,6 +67,15 @@ ONE_SCREEN = 25
 # at once instead of downloading), git's network protocols off, no colours, no prompts;
 # stdin is /dev/null. PATH is the sandbox's: tools [install] would provide are missing.
 CLOSED_PORT = "http://127.0.0.1:9"
+# Real hooks and the catalog's conda-forge packages run with no network at all
+# where the machine allows (root: a network namespace of its own).
+NO_NETWORK = (
+    ["unshare", "-n"]
+    if shutil.which("unshare")
+    and subprocess.run(["unshare", "-n", "true"], capture_output=True).returncode == 0
+    else []
+)
+
 # A screen wide enough that the lines naming what was not provided name all of it
 # (a $COLUMNS in the environment the tests run in would cut them).
 WIDE = {"COLUMNS": "10000"}
@@ -147,14 +159,28 @@ def unsupported(data: dict[str, object]) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     install = data.get("install") or {}
     assert isinstance(install, dict)
-    # An entry whose `systems` leaves this machine out is not asked for here (Flox's meaning).
-    wanted = [
-        pid
-        for pid, entry in install.items()
-        if not isinstance(entry, dict) or this_system() in entry.get("systems", [this_system()])
-    ]
-    if wanted:
-        out["install"] = wanted
+    # Named as not available: entries for this machine (an entry whose `systems`
+    # leaves it out is not asked for here) that the catalog does not map.
+    named = []
+    for pid, entry in install.items():
+        if not isinstance(entry, dict) or this_system() not in entry.get(
+            "systems", [this_system()]
+        ):
+            continue
+        for key in ("pkg-path", "flake", "store-path"):
+            if key in entry:
+                value = entry[key]
+                shown = ".".join(value) if isinstance(value, list) else str(value)
+                version = entry.get("version")
+                if key == "pkg-path" and isinstance(
+                    catalog.lookup(shown, version if isinstance(version, str) else None),
+                    catalog.Mapped,
+                ):
+                    break
+                named.append(f'{pid} ({key} "{shown}")')
+                break
+    if named:
+        out["install"] = named
     services = data.get("services") or {}
     assert isinstance(services, dict)
     if any(isinstance(v, dict) for v in services.values()):
@@ -203,7 +229,7 @@ def systems_warning_expected(data: dict[str, object]) -> bool:
 
 
 NOTE_LINES = {
-    "install": "activate: [install] not provided without Nix: ",
+    "install": "activate: [install] not available without Nix: ",
     "services": "activate: [services] not started (not supported yet): ",
     "include": "activate: [include] not merged (not supported yet): ",
     "other": "activate: not supported yet, ignored: ",
@@ -427,7 +453,7 @@ def run_bounded(sandbox: Sandbox, argv: list[str], timeout: float) -> Outcome:
     start = time.monotonic()
     with open(out, "wb") as o, open(err, "wb") as e:
         proc = subprocess.Popen(
-            [ACTIVATE, *argv],
+            [*NO_NETWORK, ACTIVATE, *argv],
             cwd=sandbox.project,
             env={**sandbox.env, **OFFLINE, **WIDE},
             stdin=subprocess.DEVNULL,

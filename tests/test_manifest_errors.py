@@ -84,11 +84,12 @@ def test_other_flox_sections_are_read_without_error(sandbox: Sandbox) -> None:
         '[include]\nenvironments = [{ remote = "flox/redis" }]\n'
         '[containerize.config]\nuser = "me"\n'
         '[options]\nsystems = ["x86_64-linux", "aarch64-darwin"]\ncuda-detection = false\n'
+        'activate.catalog = "none"\n'  # go only named (the catalog: test_catalog_entries.py)
     )
     result = sandbox.run(["--", "true"])
     assert result.returncode == 0, result.stderr
     assert result.stderr.splitlines() == [
-        "activate: [install] not provided without Nix: go",
+        'activate: [install] not available without Nix: go (pkg-path "go")',
         "activate: [services] not started (not supported yet): app",
         "activate: [include] not merged (not supported yet): remote flox/redis",
         "activate: not supported yet, ignored: [build], [containerize]",

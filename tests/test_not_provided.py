@@ -32,10 +32,13 @@ db.command = "postgres"
 environments = [{ dir = "../base" }, { remote = "owner/env" }]
 [build.app]
 command = "make"
+[options]
+activate.catalog = "none"   # pkg-path entries named only (the catalog: test_catalog_entries.py)
 """
 
 LINES = [
-    "activate: [install] not provided without Nix: go, pip, node, tool",
+    'activate: [install] not available without Nix: go (pkg-path "go"), '
+    'pip (pkg-path "python311Packages.pip"), node (pkg-path "nodejs_20"), tool (flake "github:owner/tool")',
     "activate: [services] not started (not supported yet): db",
     "activate: [include] not merged (not supported yet): ../base, remote owner/env",
     "activate: not supported yet, ignored: [build]",
@@ -60,11 +63,13 @@ def test_the_lines_fit_the_screen(sandbox: Sandbox, width: int) -> None:
     )
     result = sandbox.run(["--", "true"], env={"COLUMNS": str(width)})
     (line,) = result.stderr.splitlines()
-    assert line.startswith("activate: [install] not provided without Nix: package0")
+    assert line.startswith(
+        'activate: [install] not available without Nix: package0 (pkg-path "package0")'
+    )
     assert len(line) <= width or line.count(",") == 0  # one name is always shown
     shown = line.split(": ", 2)[2].split(" and ")[0].split(", ")
     assert line.endswith(f" and {30 - len(shown)} more")
-    assert shown == [f"package{i}" for i in range(len(shown))]
+    assert shown == [f'package{i} (pkg-path "package{i}")' for i in range(len(shown))]
 
 
 def test_a_command_an_entry_would_provide_is_named(sandbox: Sandbox) -> None:

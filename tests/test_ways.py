@@ -274,7 +274,7 @@ def test_what_was_not_provided_is_named_once_on_stderr(sandbox: Sandbox) -> None
     result = sandbox.run(["--print", "--shell", "bash"])
     assert result.returncode == 0
     assert result.stderr.splitlines() == [
-        "activate: [install] not provided without Nix: hello",
+        'activate: [install] not available without Nix: hello (pkg-path "hello")',
         "activate: [services] not started (not supported yet): web",
     ]
     again = sandbox.run(["--print", "--shell", "bash"])  # attaches: said when starting only

@@ -171,7 +171,7 @@ def _start(
     ident = ident.replace(base=_writable_base(ident))
     prelude = ""
     environments: list[tuple[str, str]] = []
-    if manifest.pip or manifest.conda:  # packages: locked, built, shown in $FLOX_ENV
+    if manifest.pip or manifest.conda or manifest.catalog:  # packages: locked, built, shown
         from .packages import prelude as conda_prelude
         from .packages import quick
 

@@ -38,10 +38,14 @@ CONDA_OPTIONS = {"channels": list}
 class Installs:
     """The `[install]` entries, by backend, and the package options."""
 
-    __slots__ = ("nix", "pip", "conda", "options")
+    __slots__ = ("nix", "pip", "conda", "catalog", "options")
 
     def __init__(self) -> None:
-        self.nix: list[tuple[str, str]] = []  # (install id, 'pkg-path "go"'): need Nix
+        # (install id, 'pkg-path "go"', why not provided): not available without Nix
+        self.nix: list[tuple[str, str, str]] = []
+        # pkg-path entries mapped to conda-forge (catalog.py), provided best effort:
+        # (install id, 'pkg-path "nodejs_20"', conda spec, normalized spec)
+        self.catalog: list[tuple[str, str, str, str]] = []
         self.pip: list[tuple[str, str, str]] = []  # (install id, requirement, normalized)
         self.conda: list[tuple[str, str, str]] = []  # (install id, match spec, normalized)
         self.options: dict[str, dict[str, object]] = {"pip": {}, "conda": {}}
@@ -61,6 +65,7 @@ def read(data: dict[str, object], system: str, fail: _Fail) -> Installs:
         (("install",), data.get("install")),
         (("plugins", "activate", "install"), plugin.get("install")),
     ]
+    catalog_on = _catalog_option(data, plugin, fail) != "none"
     seen: dict[str, tuple[str, ...]] = {}
     for where, table in tables:
         for pid, entry in _table(table, where, fail).items():
@@ -71,7 +76,7 @@ def read(data: dict[str, object], system: str, fail: _Fail) -> Installs:
                     "keep one of them",
                 )
             seen[pid] = where
-            _entry(out, pid, entry, (*where, pid), system, fail)
+            _entry(out, pid, entry, (*where, pid), system, fail, catalog_on)
     options = _table(data.get("options"), ("options",), fail).get("activate")
     for where, table in (
         (("options", "activate"), options if isinstance(options, dict) else {}),
@@ -109,6 +114,31 @@ def read(data: dict[str, object], system: str, fail: _Fail) -> Installs:
     return out
 
 
+CATALOGS = ("conda-forge", "none")
+NIX_WHY = "packages need Nix, which activate does not use"
+
+
+def _catalog_option(data: dict[str, object], plugin: dict[str, object], fail: _Fail) -> str:
+    """`[options] activate.catalog`: "conda-forge" (the default: pkg-path entries
+    are mapped to conda-forge packages) or "none" (they are only named)."""
+    options = data.get("options")
+    activate = options.get("activate") if isinstance(options, dict) else None
+    given = activate.get("catalog") if isinstance(activate, dict) else None
+    where: tuple[str, ...] = ("options", "activate", "catalog")
+    plugin_options = plugin.get("options")
+    if given is None and isinstance(plugin_options, dict):
+        given, where = plugin_options.get("catalog"), ("plugins", "activate", "options", "catalog")
+    if given is None:
+        return "conda-forge"
+    if given not in CATALOGS:
+        raise fail(
+            f"catalog must be one of {', '.join(map(repr, CATALOGS))}, not {given!r}",
+            where,
+            'activate.catalog = "conda-forge" maps pkg-path entries to conda-forge packages; "none" only names them',
+        )
+    return str(given)
+
+
 def _table(value: object, where: tuple[str, ...], fail: _Fail) -> dict[str, object]:
     if value is None:
         return {}
@@ -120,7 +150,13 @@ def _table(value: object, where: tuple[str, ...], fail: _Fail) -> dict[str, obje
 
 
 def _entry(
-    out: Installs, pid: str, entry: object, where: tuple[str, ...], system: str, fail: _Fail
+    out: Installs,
+    pid: str,
+    entry: object,
+    where: tuple[str, ...],
+    system: str,
+    fail: _Fail,
+    catalog_on: bool = True,
 ) -> None:
     if not isinstance(entry, dict):
         raise fail(
@@ -160,9 +196,13 @@ def _entry(
     if systems is not None and system not in systems:
         return  # Flox's meaning: only on these systems (not asked for on this one)
     value = entry[source]
-    if source in NIX_SOURCES:  # named as not provided
+    if source in NIX_SOURCES:
         shown = ".".join(value) if isinstance(value, list) else str(value)
-        out.nix.append((pid, f'{source} "{shown}"'))
+        described = f'{source} "{shown}"'
+        if source == "pkg-path" and catalog_on:
+            _from_catalog(out, pid, shown, described, entry.get("version"), where, fail)
+        else:
+            out.nix.append((pid, described, NIX_WHY))
         return
     if not isinstance(value, str) or not value.strip():
         raise fail(
@@ -188,6 +228,41 @@ def _entry(
             f"e.g. {pid}.{source} = {example}",
         ) from None
     (out.pip if source == "pip" else out.conda).append((pid, value, normal))
+
+
+def _from_catalog(
+    out: Installs,
+    pid: str,
+    attr: str,
+    described: str,
+    version: object,
+    where: tuple[str, ...],
+    fail: _Fail,
+) -> None:
+    """A pkg-path entry as a conda-forge package (catalog.py), or named as not
+    available with the reason. A version the translation cannot express is
+    an error: the entry asks for something activate would not give."""
+    from . import catalog
+
+    if version is not None and not isinstance(version, str):
+        raise fail(
+            f"[install] {pid}.version must be a string",
+            (*where, "version"),
+            'e.g. version = "^1.2"',
+        )
+    found = catalog.lookup(attr, version)
+    if isinstance(found, catalog.Unmapped):
+        if version and isinstance(catalog.lookup(attr), catalog.Mapped):
+            raise fail(
+                f"[install] {pid}.version {version!r} cannot be given to conda-forge: {found.reason}",
+                (*where, "version"),
+                "use an exact version, a range (^1.2, ~1.2, >=1.2,<2) or a wildcard (1.2.*)",
+            )
+        out.nix.append((pid, described, found.reason))
+        return
+    specs = [found.spec] + ([found.python] if found.python else [])
+    for spec in specs:  # a python package set's member brings its python along
+        out.catalog.append((pid, described, spec, normalize_conda(spec)))
 
 
 def normalize_pip(requirement: str) -> str:

@@ -62,6 +62,7 @@ class Manifest(Value):
         "pip",
         "conda",
         "package_options",
+        "catalog",
     )
 
     def __init__(
@@ -77,12 +78,13 @@ class Manifest(Value):
         systems: list[str] | None = None,
         unsupported: list[str] | None = None,
         env_files: list[str] | None = None,
-        packages: list[tuple[str, str]] | None = None,
+        packages: list[tuple[str, str, str]] | None = None,
         services: list[str] | None = None,
         includes: list[str] | None = None,
         pip: list[tuple[str, str, str]] | None = None,
         conda: list[tuple[str, str, str]] | None = None,
         package_options: dict[str, dict[str, object]] | None = None,
+        catalog: list[tuple[str, str, str, str]] | None = None,
     ) -> None:
         self.path = path
         self.vars = vars if vars is not None else {}
@@ -98,7 +100,7 @@ class Manifest(Value):
             env_files if env_files is not None else []
         )  # dotenv files, project-relative
         # What the manifest asks for that activate cannot provide yet (see missing.py):
-        self.packages = packages if packages is not None else []  # [install]: (id, source)
+        self.packages = packages if packages is not None else []  # [install]: (id, source, why)
         self.services = services if services is not None else []  # [services] names
         self.includes = includes if includes is not None else []  # [include] environments
         # Packages activate provides: (install id, spec as written, normalized spec)
@@ -106,6 +108,8 @@ class Manifest(Value):
         self.conda = conda if conda is not None else []
         # [options] activate.pip / activate.conda (see installs.py)
         self.package_options = package_options if package_options is not None else {}
+        # pkg-path entries mapped to conda-forge: (id, 'pkg-path "x"', spec, normalized)
+        self.catalog = catalog if catalog is not None else []
 
     def to_record(self) -> dict[str, object]:
         """Plain data for the activation record (marshal-able)."""
@@ -129,6 +133,7 @@ class Manifest(Value):
             "pip": self.pip,
             "conda": self.conda,
             "package_options": self.package_options,
+            "catalog": self.catalog,
         }
 
     @classmethod
@@ -151,12 +156,13 @@ class Manifest(Value):
             systems=data["systems"],  # type: ignore[arg-type]
             unsupported=list(data["unsupported"]),  # type: ignore[call-overload]
             env_files=list(data["env_files"]),  # type: ignore[call-overload]
-            packages=[(str(i), str(s)) for i, s in data["packages"]],  # type: ignore[attr-defined]
+            packages=[(str(i), str(s), str(w)) for i, s, w in data["packages"]],  # type: ignore[attr-defined]
             services=list(data["services"]),  # type: ignore[call-overload]
             includes=list(data["includes"]),  # type: ignore[call-overload]
             pip=[(str(a), str(b), str(c)) for a, b, c in data["pip"]],  # type: ignore[attr-defined]
             conda=[(str(a), str(b), str(c)) for a, b, c in data["conda"]],  # type: ignore[attr-defined]
             package_options=dict(data["package_options"]),  # type: ignore[call-overload]
+            catalog=[(str(a), str(b), str(c), str(d)) for a, b, c, d in data["catalog"]],  # type: ignore[attr-defined]
         )
 
 
@@ -241,6 +247,7 @@ def _validate(path: str, text: str, data: dict[str, object]) -> Manifest:
 
     found = installs.read(data, system(), fail)
     m.packages, m.pip, m.conda, m.package_options = found.nix, found.pip, found.conda, found.options
+    m.catalog = found.catalog
     return m
 
 
@@ -350,7 +357,7 @@ def _read_options(m: Manifest, table: dict[str, object], fail: _Fail) -> None:
         )
     m.env_files = [str(f) for f in files]
     for key in activate:
-        if key not in ("mode", "env-files", "pip", "conda"):  # pip, conda: installs.py
+        if key not in ("mode", "env-files", "pip", "conda", "catalog"):  # the others: installs.py
             m.unsupported.append(f"[options] activate.{key}")
     systems = table.get("systems")
     if isinstance(systems, list) and all(isinstance(s, str) for s in systems):

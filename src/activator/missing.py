@@ -15,7 +15,6 @@ if TYPE_CHECKING:
 
 # Why each kind is not provided, as the lines and status say it.
 WHY = {
-    "package": "packages need Nix, which activate does not use",
     "service": "services are not supported yet",
     "include": "[include] is not supported yet",
     "other": "not supported yet",
@@ -25,8 +24,8 @@ WHY = {
 def items(m: Manifest) -> list[dict[str, str]]:
     """Everything not provided, as plain data (`activate status --json`)."""
     out = [
-        {"kind": "package", "name": pid, "detail": source, "why": WHY["package"]}
-        for pid, source in m.packages
+        {"kind": "package", "name": pid, "detail": source, "why": why}
+        for pid, source, why in m.packages
     ]
     out += [{"kind": "service", "name": s, "detail": "", "why": WHY["service"]} for s in m.services]
     out += [{"kind": "include", "name": i, "detail": "", "why": WHY["include"]} for i in m.includes]
@@ -42,7 +41,10 @@ def lines(m: Manifest, width: int | None = None) -> list[str]:
         width = _screen_width()
     out = []
     for prefix, names in (
-        ("[install] not provided without Nix: ", [pid for pid, _ in m.packages]),
+        (
+            "[install] not available without Nix: ",
+            [f"{pid} ({source})" for pid, source, _ in m.packages],
+        ),
         ("[services] not started (not supported yet): ", m.services),
         ("[include] not merged (not supported yet): ", m.includes),
         ("not supported yet, ignored: ", m.unsupported),
@@ -71,9 +73,9 @@ def provider(m: Manifest, command: str) -> str | None:
     or the last part of its pkg-path), and why it was not: for the hint after
     `command not found`."""
     name = os.path.basename(command)
-    for pid, source in m.packages:
+    for pid, source, why in m.packages:
         if name in (pid, *_names(pid, source)):
-            return f"[install] {pid} ({source}) would provide {name}, but was not installed: {WHY['package']}"
+            return f"[install] {pid} ({source}) would provide {name}, but was not installed: {why}"
     return None
 
 
@@ -83,8 +85,8 @@ def commands(m: Manifest) -> list[tuple[str, str]]:
     not-found handlers say the message. Only plain command names, and messages
     in plain characters, so every shell can hold them in any quoting."""
     out: dict[str, str] = {}
-    for pid, _ in m.packages:
-        for name in _names(pid, _source(m, pid)):
+    for pid, source, _ in m.packages:
+        for name in _names(pid, source):
             message = provider(m, name)
             if message and name not in out:
                 out[name] = "".join(c if c in _PLAIN else "_" for c in message)
@@ -93,10 +95,6 @@ def commands(m: Manifest) -> list[tuple[str, str]]:
 
 _NAME = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._+-")
 _PLAIN = _NAME | frozenset(' /:,()"=@[]')
-
-
-def _source(m: Manifest, pid: str) -> str:
-    return next(source for i, source in m.packages if i == pid)
 
 
 def _names(pid: str, source: str) -> list[str]:

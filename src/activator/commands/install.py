@@ -23,7 +23,7 @@ def run(inv: Invocation) -> int:
     manifest, mode = activation.provide_packages(
         inv.get("dir"), inv.get("file"), inv.get("mode"), locked=bool(inv.get("locked"))
     )
-    count = len(manifest.pip) + len(manifest.conda)
+    count = len(manifest.pip) + len(manifest.conda) + len({pid for pid, *_ in manifest.catalog})
     if not count:
         warn("the manifest has no pip or conda entries: nothing to install")
     else:

@@ -10,10 +10,14 @@ import os
 import sys
 import time
 
-from .. import __version__, locate, planner, registry
+from .. import __version__, locate, missing, planner, registry
 from ..errors import ActivateError
 from ..grammar import Invocation
 from ..state import digest, read_file, state_roots_to_read
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from ..manifest import Manifest
 
 SCHEMA = 1
 
@@ -51,13 +55,15 @@ def collect(directory: str | None, file: str | None) -> dict[str, object]:
             raise
         return {"schema": SCHEMA, "active": active, "project": None, "activations": []}
     key = digest(loc.manifest_bytes, loc.env_json, __version__.encode())
+    m = _read(loc)
     project = {
         "name": locate.env_name(loc),
         "path": loc.project,
         "dotflox": loc.dotflox,
         "manifest": loc.manifest_path,
         "manifest_hash": key,
-        "not_provided": _shortfall(loc),
+        "not_provided": missing.items(m) if m is not None else None,
+        "catalog": _catalog(m) if m is not None else None,
         "lock": _locked(loc.manifest_path),
     }
     group = os.path.join("envs", digest(loc.dotflox.encode()))
@@ -70,15 +76,32 @@ def collect(directory: str | None, file: str | None) -> dict[str, object]:
     }
 
 
-def _shortfall(loc: locate.Location) -> list[dict[str, str]] | None:
-    """What the project's manifest asks for that activate does not provide
-    (None when the manifest is not valid: activating it says why)."""
-    from .. import manifest, missing
+def _read(loc: locate.Location) -> Manifest | None:
+    """The project's manifest (None when it is not valid: activating it says why)."""
+    from .. import manifest
 
     try:
-        return missing.items(manifest.load(loc.manifest_path, loc.manifest_bytes))
+        return manifest.load(loc.manifest_path, loc.manifest_bytes)
     except ActivateError:
         return None
+
+
+def _catalog(m: Manifest) -> list[dict[str, str | None]]:
+    """Each pkg-path entry and the conda-forge package it became (or why none)."""
+    out: list[dict[str, str | None]] = []
+    seen: dict[str, dict[str, str | None]] = {}
+    for pid, source, spec, _ in m.catalog:
+        if pid in seen:  # a python package set's member: its python too
+            seen[pid]["conda"] = f"{seen[pid]['conda']}, {spec}"
+            continue
+        seen[pid] = {"id": pid, "entry": source, "conda": spec, "why": None}
+        out.append(seen[pid])
+    out += [
+        {"id": pid, "entry": source, "conda": None, "why": why}
+        for pid, source, why in m.packages
+        if source.startswith("pkg-path")
+    ]
+    return out
 
 
 def _recorded_shortfall(roots: list[str], dotflox: str) -> list[dict[str, str]] | None:
@@ -219,6 +242,9 @@ def _plain(data: dict[str, object]) -> None:
         lines.append(f"project: {project['name']} in {project['path']}")
         if project["not_provided"]:
             lines.append(f"  not provided: {_short(project['not_provided'])}")
+        for c in project["catalog"] or []:
+            became = c["conda"] or f"none ({c['why']})"
+            lines.append(f"  [install] {c['id']} ({c['entry']}) from conda-forge: {became}")
         lock = project["lock"]
         if isinstance(lock, dict):
             for backend, packages in lock["packages"].items():

@@ -36,8 +36,16 @@ def backend(name: str) -> Backend:
 
 
 def needs(manifest: Manifest) -> list[str]:
-    """The backends the manifest uses, in build order."""
-    return [b for b in ORDER if getattr(manifest, b)]
+    """The backends the manifest uses, in build order (pkg-path entries the
+    catalog maps are conda entries)."""
+    return [b for b in ORDER if entries_of(manifest, b)]
+
+
+def entries_of(manifest: Manifest, backend: str) -> list[tuple[str, str, str]]:
+    """(install id, spec, normalized spec) of the backend's entries."""
+    if backend == "pip":
+        return list(manifest.pip)
+    return [*manifest.conda, *((pid, spec, normal) for pid, _, spec, normal in manifest.catalog)]
 
 
 def prepare(
@@ -66,15 +74,30 @@ def prepare(
     python: str | None = None
     with Progress(say) as progress:
         for name in needs(manifest):
-            entries = getattr(manifest, name)
+            entries = entries_of(manifest, name)
             options = dict(manifest.package_options.get(name) or {})
             if name == "pip":
                 python = interpreter(manifest, options, project, environ, python)
-            need = Need(name, entries, options, project, manifest.path, python, environ)
-            try:
-                part = _one(need, sections, lock_path, mode, update, locked, progress.say)
-            except PackageError as e:
-                raise _error(manifest, need, e) from None
+            # Catalog entries are best effort: what fails is named and left out.
+            optional = {pid for pid, _, _, _ in manifest.catalog} if name == "conda" else set()
+            while True:
+                need = Need(name, entries, options, project, manifest.path, python, environ)
+                try:
+                    part: view.Part | None = _one(
+                        need, sections, lock_path, mode, update, locked, progress.say
+                    )
+                    break
+                except PackageError as e:
+                    dropped = _best_effort(e, entries, optional)
+                    if not dropped:
+                        raise _error(manifest, need, e) from None
+                    entries = [x for x in entries if x[0] not in dropped]
+                    if not entries:
+                        part = None
+                        break
+            if part is None:
+                sections.pop(name, None)
+                continue
             parts.append(part)
             provided.environments.append((name, os.path.basename(part.prefix)))
             if name == "conda":
@@ -156,6 +179,28 @@ def _one(
     )
     listed = [str(p) for p in chosen] if isinstance(chosen, list) else []
     return view.Part(need.backend, final, listed, python=need.backend == "pip")
+
+
+def _best_effort(
+    e: PackageError, entries: list[tuple[str, str, str]], optional: set[str]
+) -> set[str]:
+    """The catalog entries to leave out after `e` (said on stderr): the one the
+    backend named, or, when it named none (a channel that cannot be reached),
+    every catalog entry. None when `e` is about an entry the manifest asks for
+    explicitly: that fails the activation."""
+    present = {pid for pid, _, _ in entries}
+    if e.entry is not None:
+        if e.entry not in optional:
+            return set()
+        dropped = {e.entry}
+    else:
+        dropped = optional & present
+    if not dropped:
+        return set()
+    reason = e.message + (": " + e.detail.strip().splitlines()[-1] if e.detail.strip() else "")
+    names = ", ".join(sorted(dropped))
+    warn(f"[install] {names} (from the catalog) not provided: {reason}")
+    return dropped
 
 
 def _error(manifest: Manifest, need: Need, e: PackageError) -> ActivateError:
