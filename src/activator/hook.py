@@ -33,15 +33,13 @@ _END_MARKER = "\n\n{ __activate_end=1; } 2>/dev/null\n"
 def run(manifest: Manifest, env: Mapping[str, str], workdir: str, prelude: str = "") -> list[Op]:
     """Run the hook in `env`, after the bash code `prelude` (the activation
     scripts of conda packages); return their changes as plan operations."""
-    # Padded with blank lines, so that bash's line numbers are the manifest's
-    # (relay.py puts the manifest's path in bash's messages).
+    # One file: the hook's pieces (of the manifest and those it includes) in
+    # order, as Flox joins them; relay.py maps its lines back to each piece's
+    # manifest and line in bash's messages.
     hook_file = os.path.join(workdir, os.path.basename(manifest.path))
-    padding = "\n" * ((manifest.hook_line or 1) - 1)
+    text = "\n".join(piece for _, _, piece in manifest.hook_parts())
     # The end marker is reached only when the hook runs to its end (not `return`, `exit`, `exec`).
-    write_atomic(
-        hook_file,
-        (padding + (manifest.hook or "") + _END_MARKER).encode("utf-8", "surrogateescape"),
-    )
+    write_atomic(hook_file, (text + _END_MARKER).encode("utf-8", "surrogateescape"))
     prelude_file = os.path.join(workdir, "prelude")
     write_atomic(prelude_file, prelude.encode("utf-8", "surrogateescape"))
     for name in ("before", "after", "outcome", "names"):
@@ -107,38 +105,43 @@ def _spinner(label: str) -> Callable[[float], bytes]:
 
 def _syntax_error(
     bash: str, hook_file: str, manifest: Manifest, env: Mapping[str, str]
-) -> tuple[int, str] | None:
-    """(line, message) if `bash -n` rejects the hook (checked only after a failure),
-    named and numbered as the relay shows bash's messages."""
+) -> tuple[str, int, str] | None:
+    """(manifest, line, message) if `bash -n` rejects the hook (checked only
+    after a failure), placed as the relay shows bash's messages (line 0: unknown)."""
     status, err = bundled.capture([bash, "-n", hook_file], env)
     if status == 0:
         return None
-    raw = _rewriter(manifest, hook_file).feed(os.fsencode(err), final=True)
-    shown = raw.decode("utf-8", "surrogateescape")
-    first = shown.splitlines()[0] if shown else ""
-    _, found, rest = first.partition(f"{manifest.path}: line ")
+    first = err.splitlines()[0] if err else ""
+    _, found, rest = first.partition(f"{hook_file}: line ")
     number, _, message = rest.partition(": ")
-    return (int(number), message) if found and number.isdigit() else (0, first)
+    if not (found and number.isdigit()):
+        return manifest.path, 0, first
+    path, line = _rewriter(manifest, hook_file).where(int(number))
+    return path, line, message
 
 
 def _rewriter(manifest: Manifest, hook_file: str) -> relay.Rewriter:
-    """Names the manifest in bash's messages, with line numbers within the hook
-    (bash counts the lines activate appends after it)."""
-    first = manifest.hook_line or 1
-    last = first + max(len((manifest.hook or "").splitlines()) - 1, 0)
-    return relay.Rewriter(hook_file, manifest.path, first, last)
+    """Names each piece's manifest and line in bash's messages (bash counts
+    the lines activate appends after the hook: they are the last piece's end)."""
+    pieces = []
+    start = 1
+    for path, first, text in manifest.hook_parts() or [(manifest.path, 1, "")]:
+        count = len(text.splitlines()) or 1
+        pieces.append((start, path, first, count))
+        start += len(text.split("\n"))  # joined with "\n": a piece ending in one adds a line
+    return relay.Rewriter(hook_file, pieces)
 
 
-def _syntax_report(manifest: Manifest, bash_line: int, message: str) -> ActivateError:
-    # Already within the hook's lines: _rewriter moved it there, as in what bash printed.
+def _syntax_report(manifest: Manifest, path: str, bash_line: int, message: str) -> ActivateError:
+    # Already within the piece's lines: _rewriter moved it there, as in what bash printed.
     line = bash_line if bash_line > 0 else None
     source = None
     if line is not None:
-        with open(manifest.path, encoding="utf-8", errors="replace") as f:
+        with open(path, encoding="utf-8", errors="replace") as f:
             source = f.read()
     return ActivateError(
         f"the hook ({hook_label(manifest)}) has a bash syntax error: {message}",
-        path=manifest.path,
+        path=path,
         line=line,
         source_text=source,
         hint="fix the shell syntax there (bash -n checks a script without running it)",
@@ -214,8 +217,9 @@ def _failed_command(manifest: Manifest, failed: str) -> tuple[str, ...]:
     line_text, _, command = failed.partition("\t")
     if not line_text.isdigit() or not command:
         return ()
-    # The hook file is padded: bash's line numbers are the manifest's.
-    return (f"last failing command: {command.strip()} (manifest line {line_text})",)
+    path, line = _rewriter(manifest, "").where(int(line_text))  # the piece it is in
+    where = f"manifest line {line}" if path == manifest.path else f"{path}, line {line}"
+    return (f"last failing command: {command.strip()} ({where})",)
 
 
 def hook_label(manifest: Manifest) -> str:

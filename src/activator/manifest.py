@@ -63,6 +63,9 @@ class Manifest(Value):
         "conda",
         "package_options",
         "catalog",
+        "hook_pieces",
+        "profile_pieces",
+        "included",
     )
 
     def __init__(
@@ -85,6 +88,9 @@ class Manifest(Value):
         conda: list[tuple[str, str, str]] | None = None,
         package_options: dict[str, dict[str, object]] | None = None,
         catalog: list[tuple[str, str, str, str]] | None = None,
+        hook_pieces: list[tuple[str, int, str]] | None = None,
+        profile_pieces: dict[str, list[tuple[str, str]]] | None = None,
+        included: list[tuple[str, str]] | None = None,
     ) -> None:
         self.path = path
         self.vars = vars if vars is not None else {}
@@ -110,6 +116,28 @@ class Manifest(Value):
         self.package_options = package_options if package_options is not None else {}
         # pkg-path entries mapped to conda-forge: (id, 'pkg-path "x"', spec, normalized)
         self.catalog = catalog if catalog is not None else []
+        # A composed manifest ([include], compose.py): the hook and each [profile]
+        # key in pieces, each with its own file (and the hook's first line);
+        # empty for a manifest that includes nothing (hook, profile say it all).
+        self.hook_pieces = hook_pieces if hook_pieces is not None else []
+        self.profile_pieces = profile_pieces if profile_pieces is not None else {}
+        # the environments merged in: (dir as written, its manifest), nested ones too
+        self.included = included if included is not None else []
+
+    def hook_parts(self) -> list[tuple[str, int, str]]:
+        """The hook as (manifest path, first line, text) pieces, run in order."""
+        if self.hook_pieces:
+            return self.hook_pieces
+        if self.hook is None:
+            return []
+        return [(self.path, self.hook_line or 1, self.hook)]
+
+    def profile_parts(self, key: str) -> list[tuple[str, str]]:
+        """`[profile] key` as (manifest path, code) pieces, sourced in order."""
+        if key in self.profile_pieces:
+            return self.profile_pieces[key]
+        text = self.profile.get(key)
+        return [(self.path, text)] if text else []
 
     def to_record(self) -> dict[str, object]:
         """Plain data for the activation record (marshal-able)."""
@@ -134,6 +162,9 @@ class Manifest(Value):
             "conda": self.conda,
             "package_options": self.package_options,
             "catalog": self.catalog,
+            "hook_pieces": self.hook_pieces,
+            "profile_pieces": self.profile_pieces,
+            "included": self.included,
         }
 
     @classmethod
@@ -163,6 +194,12 @@ class Manifest(Value):
             conda=[(str(a), str(b), str(c)) for a, b, c in data["conda"]],  # type: ignore[attr-defined]
             package_options=dict(data["package_options"]),  # type: ignore[call-overload]
             catalog=[(str(a), str(b), str(c), str(d)) for a, b, c, d in data["catalog"]],  # type: ignore[attr-defined]
+            hook_pieces=[(str(a), int(b), str(c)) for a, b, c in data["hook_pieces"]],  # type: ignore[attr-defined]
+            profile_pieces={
+                str(k): [(str(a), str(b)) for a, b in v]
+                for k, v in data["profile_pieces"].items()  # type: ignore[attr-defined]
+            },
+            included=[(str(a), str(b)) for a, b in data["included"]],  # type: ignore[attr-defined]
         )
 
 

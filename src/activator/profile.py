@@ -34,32 +34,34 @@ def files(
     state directory they go."""
     out = []
     for key in (prefix + "common", prefix + shell):
-        text = manifest.profile.get(key)
-        if not text or not text.strip():
-            continue
-        path = f"{stem}.profile-{key}.{shell}"
-        if os.path.exists(path):
-            out.append(path)
-            continue
-        rejected = path + ".rejected"  # holds the message, repeated at every activation
-        message = read_file(rejected)
-        if message is None:
-            write_atomic(path, text.encode("utf-8", "surrogateescape") + b"\n")
-            problem = _syntax_error(shell, path, path_env)
-            if problem is None:
+        # A composed manifest's key comes in pieces (included first), each
+        # checked and named on its own.
+        for index, (source, text) in enumerate(manifest.profile_parts(key)):
+            if not text or not text.strip():
+                continue
+            path = f"{stem}.profile-{key}.{shell}" + (f".{index}" if index else "")
+            if os.path.exists(path):
                 out.append(path)
                 continue
-            message = _explain(manifest, key, shell, problem).encode()
-            write_atomic(rejected, message)
-            os.unlink(path)
-        warn(message.decode())
+            rejected = path + ".rejected"  # holds the message, repeated at every activation
+            message = read_file(rejected)
+            if message is None:
+                write_atomic(path, text.encode("utf-8", "surrogateescape") + b"\n")
+                problem = _syntax_error(shell, path, path_env)
+                if problem is None:
+                    out.append(path)
+                    continue
+                message = _explain(source, key, shell, problem).encode()
+                write_atomic(rejected, message)
+                os.unlink(path)
+            warn(message.decode())
     return out
 
 
-def _explain(manifest: Manifest, key: str, shell: str, problem: str) -> str:
-    text = (read_file(manifest.path) or b"").decode("utf-8", "replace")
+def _explain(manifest_path: str, key: str, shell: str, problem: str) -> str:
+    text = (read_file(manifest_path) or b"").decode("utf-8", "replace")
     line = find_key_line(text, ("profile", key))
-    where = manifest.path + (f", line {line}" if line else "")
+    where = manifest_path + (f", line {line}" if line else "")
     advice = f"put {shell} code in [profile] {shell}" if key == "common" else "fix its syntax"
     return f"[profile] {key} ({where}) is not valid {shell}, so {shell} does not source it: {problem}; {advice}"
 

@@ -37,19 +37,30 @@ _HOLD_SECONDS = 0.03
 
 
 class Rewriter:
-    """Rewrites a byte stream: `COPY: line N:` becomes `MANIFEST: line N':`
-    (N' is N kept within `first`..`last`), any other `COPY` becomes `MANIFEST`.
+    """Rewrites a byte stream: `COPY: line N:` becomes `MANIFEST: line M:`,
+    where line N of COPY is line M of MANIFEST (a hook made of the pieces of
+    several manifests: `pieces` is (first line in COPY, manifest, its first
+    line, its number of lines) each); any other `COPY` becomes the first
+    manifest. A line past a piece's end is its last line (bash counts what
+    activate appends after the hook).
 
     Fed in pieces; a piece's end that may be the start of a match is held back
     until the next piece (or `final`).
     """
 
-    def __init__(self, copy: str, manifest: str, first: int, last: int) -> None:
+    def __init__(self, copy: str, pieces: list[tuple[int, str, int, int]]) -> None:
         self._copy = os.fsencode(copy)
-        self._manifest = os.fsencode(manifest)
-        self._first = first
-        self._last = max(first, last)
+        self._pieces = pieces
+        self._manifest = os.fsencode(pieces[0][1])
         self._held = b""
+
+    def where(self, line: int) -> tuple[str, int]:
+        """The manifest and its line for line `line` of the copy."""
+        start, manifest, first, count = self._pieces[0]
+        for piece in self._pieces:
+            if piece[0] <= line:
+                start, manifest, first, count = piece
+        return manifest, first + min(max(line - start, 0), max(count - 1, 0))
 
     @property
     def holding(self) -> bool:
@@ -68,9 +79,11 @@ class Rewriter:
                 out.append(buf[pos:start])
                 self._held = buf[start:]
                 return b"".join(out)
-            out += (buf[pos:start], self._manifest)
             if number is not None:
-                out.append(b"%s%d:" % (_LINE, min(max(number, self._first), self._last)))
+                manifest, line = self.where(number)
+                out += (buf[pos:start], os.fsencode(manifest), b"%s%d:" % (_LINE, line))
+            else:
+                out += (buf[pos:start], self._manifest)
             pos = end
         keep = 0 if final else self._partial(buf, pos)
         out.append(buf[pos : len(buf) - keep])
