@@ -78,8 +78,8 @@ def prepare(
     loc = locate.find(directory, file, os.getcwd())
     root, root_note = state_root_and_note()  # the note: the usual root is unwritable
     group_dir = os.path.join(root, "envs", digest(loc.dotflox.encode()))
-    key = digest(loc.manifest_bytes, loc.env_json, __version__.encode())
-    manifest, name = _manifest(loc, group_dir, key)
+    cache_key = digest(loc.manifest_bytes, loc.env_json, __version__.encode())
+    manifest, name, key = _manifest(loc, group_dir, cache_key)
     mode = mode or manifest.mode or DEFAULT_MODE
     ident = planner.Identity(loc.dotflox, loc.project, name, mode)
     adir = ActivationDir(os.path.join(group_dir, f"{key}.{mode}"), valid=_valid_record)
@@ -89,7 +89,7 @@ def prepare(
     if record is None:
         if root_note is not None:
             warn(root_note)  # once per activation that starts, never when attaching
-        registry.collect_garbage(group_dir, key, os.path.join(root, "launch"))
+        registry.collect_garbage(group_dir, {key, cache_key}, os.path.join(root, "launch"))
         try:
             record, ops = _start(manifest, ident, environ, adir)
             held_before = adir.add_holder(holder)
@@ -121,8 +121,10 @@ def provide_packages(
 
     loc = locate.find(directory, file, os.getcwd())
     group_dir = os.path.join(state_root_and_note()[0], "envs", digest(loc.dotflox.encode()))
-    key = digest(loc.manifest_bytes, loc.env_json, __version__.encode())
-    m, name = _manifest(loc, group_dir, key)  # parsed once per manifest version, as activation does
+    cache_key = digest(loc.manifest_bytes, loc.env_json, __version__.encode())
+    m, name, _ = _manifest(
+        loc, group_dir, cache_key
+    )  # parsed once per manifest version, as activation does
     mode = mode or m.mode or DEFAULT_MODE
     ident = planner.Identity(loc.dotflox, loc.project, name, mode)
     ident = ident.replace(base=_writable_base(ident))
@@ -132,25 +134,33 @@ def provide_packages(
     return m, mode
 
 
-def _manifest(loc: locate.Location, group_dir: str, key: str) -> tuple[Manifest, str]:
-    """The parsed manifest and the environment's name: cached per manifest bytes."""
+def _manifest(loc: locate.Location, group_dir: str, key: str) -> tuple[Manifest, str, str]:
+    """The parsed manifest (composed with what it includes), the environment's
+    name and the activation's identity key: cached per manifest bytes (`key`);
+    the identity covers every included manifest, re-read each time to see an edit."""
     cache = os.path.join(group_dir, f"{key}.manifest")
     raw = read_file(cache)
     data = registry.decode(raw) if raw is not None else None
     if data is not None and data.get("path") == loc.manifest_path:
         try:
-            return Manifest.from_record(data["manifest"]), str(data["name"])  # type: ignore[arg-type]
+            m = Manifest.from_record(data["manifest"])  # type: ignore[arg-type]
+            if not m.included:
+                return m, str(data["name"]), key
+            from . import compose  # only for a manifest with [include]
+
+            stamp = compose.stamp([path for _, path in m.included])
+            if stamp is not None and stamp == data.get("included"):
+                return m, str(data["name"]), digest(key.encode(), stamp.encode())
         except (KeyError, TypeError, ValueError, AssertionError):
             pass
-    from . import manifest as manifest_mod
+    from . import compose
 
-    m = manifest_mod.load(loc.manifest_path, loc.manifest_bytes)
+    m, stamp = compose.load(loc.manifest_path, loc.manifest_bytes)
     name = locate.env_name(loc)
     makedirs_private(group_dir)
-    write_atomic(
-        cache, registry.encode({"path": loc.manifest_path, "name": name, "manifest": m.to_record()})
-    )
-    return m, name
+    record = {"path": loc.manifest_path, "name": name, "manifest": m.to_record()}
+    write_atomic(cache, registry.encode({**record, "included": stamp}))
+    return m, name, digest(key.encode(), stamp.encode()) if stamp else key
 
 
 def _start(

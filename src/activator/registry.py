@@ -167,7 +167,7 @@ class ActivationDir:
             remove(self.starting_path)
 
 
-def collect_garbage(group_dir: str, current_key: str, launch_dir: str) -> None:
+def collect_garbage(group_dir: str, current_keys: set[str], launch_dir: str) -> None:
     """Remove what no live process can use any more: this project's activations
     of older manifests (no live holder or starter), their cached manifest and
     profile files, undo records of shells that have exited, and launch files
@@ -177,14 +177,14 @@ def collect_garbage(group_dir: str, current_key: str, launch_dir: str) -> None:
         names = os.listdir(group_dir)
     except FileNotFoundError:
         names = []
-    in_use = {current_key}
+    in_use = set(current_keys)  # the activation's key, and its manifest cache's
     for name in names:
         path = os.path.join(group_dir, name)
         if not os.path.isdir(path):
             continue
         key = name.split(".")[0]
         adir = ActivationDir(path)
-        if key == current_key or adir.live_holders() or adir.starter() is not None:
+        if key in current_keys or adir.live_holders() or adir.starter() is not None:
             in_use.add(key)
         else:
             import shutil  # only here: it imports re
