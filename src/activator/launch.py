@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 def run_command(act: Activation, argv: tuple[str, ...]) -> NoReturn:
     """exec `argv` in the activated environment: no shell, no profile, argv untouched."""
     try:
-        _exec(argv[0], list(argv), act.final)
+        exec_program(argv[0], list(argv), act.final)
     except ActivateError as e:
         if e.status == EXIT_NOT_FOUND:  # the error path only: say which [install] entry it was
             from . import missing
@@ -126,7 +126,10 @@ def start_shell(act: Activation, choice: ShellChoice, program: str, code: str | 
             env.pop(name, None)
         else:
             env[name] = value
-    _exec(program, argv, env)
+    from .activation import add_outside_names  # loaded already: it made `act`
+
+    add_outside_names(env, changes)  # HOME, ZDOTDIR, ...: their rc code restores them
+    exec_program(program, argv, env)
 
 
 def profile_files(act: Activation, shell: str, prefix: str = "") -> list[str]:
@@ -138,7 +141,7 @@ def profile_files(act: Activation, shell: str, prefix: str = "") -> list[str]:
     return profile.files(act.manifest, shell, stem, act.environ.get("PATH"), prefix)
 
 
-def _exec(program: str, argv: list[str], env: dict[str, str]) -> NoReturn:
+def exec_program(program: str, argv: list[str], env: dict[str, str]) -> NoReturn:
     """exec `program` (found on the activated PATH, as a shell would) with `argv`."""
     import _signal  # type: ignore[import-not-found]  # `signal` imports enum: +5 ms
 
