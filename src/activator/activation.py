@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import sys
 
-from . import __version__, locate, operations, planner, procs, registry, supported
+from . import __version__, locate, operations, outside, planner, procs, registry, supported
 from .errors import ActivateError, warn
 from .manifest import Manifest
 from .operations import Op, PathEdit, SetVar, UnsetVar, decode_ops, encode_ops
@@ -84,7 +84,7 @@ def prepare(
     the nearest above the current folder), or start one, running the hook.
     `in_place`: the calling shell holds the activation (`--print`), not this process.
     `mark_outside`: the final environment carries `_ACTIVATE_OUTSIDE` (see
-    `note_outside`); False for `--print --shell json`, which hands over no environment."""
+    outside.py); False for `--print --shell json`, which hands over no environment."""
     environ = dict(os.environ)
     loc = locate.find(directory, file, os.getcwd())
     root, root_note = state_root_and_note()  # the note: the usual root is unwritable
@@ -114,61 +114,10 @@ def prepare(
         ops = planner.build(manifest, ident, environ, decode_ops(record["hook"]))
     final = operations.apply(environ, ops)
     if mark_outside:
-        note_outside(root, environ, final, _names(ops))
+        outside.note(root, environ, final, _names(ops))
     return Activation(
         environ, ops, final, root, group_dir, key, manifest, holder, held_before, adir.path
     )
-
-
-# The pointer to the environment the outermost activation started from, and the
-# names every activation since has set, changed or unset: "KEY NAME NAME ...".
-# `activate --outside` (outside.py) reads it; nested activations extend it.
-OUTSIDE = "_ACTIVATE_OUTSIDE"
-OUTSIDE_DIR = "outside"  # under the state root: one file per starting environment, KEY
-
-
-def note_outside(
-    root: str, environ: dict[str, str], final: dict[str, str], names: Iterable[str]
-) -> None:
-    """Set `_ACTIVATE_OUTSIDE` in `final`. The outermost activation (none in
-    `environ`) saves `environ`, exactly, to a private file named by its digest;
-    a nested one keeps that file and adds `names` to the list."""
-    key, known = split_outside(environ.get(OUTSIDE))
-    data = b""
-    if not key:
-        data = registry.encode({"v": 1, "environ": environ})
-        key = digest(data)
-    path = os.path.join(root, OUTSIDE_DIR, key)
-    try:
-        os.utime(path)  # kept fresh while in use: the clean-up removes only long-unused files
-    except FileNotFoundError:
-        if data:
-            makedirs_private(os.path.dirname(path))
-            write_atomic(path, data)
-        # else: gone (or in another state root); `activate --outside` says so
-    final[OUTSIDE] = " ".join([key, *known])
-    add_outside_names(final, names)
-
-
-def add_outside_names(env: dict[str, str], names: Iterable[str]) -> None:
-    """Add `names` to the list in `env`'s `_ACTIVATE_OUTSIDE` (if it has one).
-    activate's own `_ACTIVATE_*` variables are not listed: `--outside` restores them all."""
-    key, known = split_outside(env.get(OUTSIDE))
-    if key:
-        merged = set(known)
-        merged.update(n for n in names if n and not n.startswith("_ACTIVATE_") and " " not in n)
-        env[OUTSIDE] = " ".join([key, *sorted(merged)])
-
-
-def split_outside(value: str | None) -> tuple[str, list[str]]:
-    """The key and the names of an `_ACTIVATE_OUTSIDE` value; ("", []) when
-    there is none or it is not one (then the activation counts as the outermost)."""
-    if not value:
-        return "", []
-    key, *names = value.split(" ")
-    if len(key) != 24 or not all(c in "0123456789abcdef" for c in key):
-        return "", []
-    return key, [n for n in names if n]
 
 
 def _names(ops: Iterable[Op]) -> list[str]:

@@ -172,12 +172,12 @@ def _run_subcommand(inv: Invocation) -> int:
 
 def _activate(req: Request) -> int:
     if req.outside:
-        from . import outside
+        from . import launch
 
         if req.action == "command":
-            outside.run_command(req.argv)
+            launch.run_outside(req.argv)
         assert req.code is not None
-        outside.run_code(req.code)
+        launch.run_outside_code(req.code)
     from . import activation, launch
 
     in_place = req.action == "print"

@@ -126,10 +126,29 @@ def start_shell(act: Activation, choice: ShellChoice, program: str, code: str | 
             env.pop(name, None)
         else:
             env[name] = value
-    from .activation import add_outside_names  # loaded already: it made `act`
+    from . import outside  # loaded already: activation uses it
 
-    add_outside_names(env, changes)  # HOME, ZDOTDIR, ...: their rc code restores them
+    outside.add_names(env, changes)  # HOME, ZDOTDIR, ...: the shell's start-up restores them
     exec_program(program, argv, env)
+
+
+def run_outside(argv: tuple[str, ...]) -> NoReturn:
+    """exec `argv` outside every active environment (`--outside --`): no shell,
+    argv untouched."""
+    from . import outside
+
+    exec_program(argv[0], list(argv), outside.environment(os.environ))
+
+
+def run_outside_code(code: str) -> NoReturn:
+    """Run `code` with the user's shell (`SHELL -c CODE`: its own start-up
+    files, no `[profile]`) outside every active environment (`--outside -c`)."""
+    from . import detect, outside
+
+    env = outside.environment(os.environ)
+    choice = detect.choose(None, env)  # FLOX_SHELL as it was outside, the parent shell, SHELL
+    program = detect.program(choice, env.get("PATH"))
+    exec_program(program, [program, "-c", code], env)
 
 
 def profile_files(act: Activation, shell: str, prefix: str = "") -> list[str]:
