@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import stat
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -386,6 +388,25 @@ def test_the_saved_environment_is_private_and_its_loss_is_explained(sandbox: San
     assert f"no longer saved: {files[0]} is gone" in done.stderr
     assert "hint: " in done.stderr
     assert s.env["O_QUOTES"] == ORIGINALS["O_QUOTES"]
+
+
+def test_saved_environments_unused_for_30_days_are_removed(sandbox: Sandbox) -> None:
+    sandbox.write_manifest("version = 1\n")
+    folder = sandbox.root / "runtime" / "activate" / "outside"
+    assert sandbox.run(["--", "true"]).returncode == 0
+    [saved] = folder.iterdir()
+    month_ago = time.time() - 31 * 24 * 3600
+    os.utime(saved, (month_ago, month_ago))
+    # An activation inside a shell that still points at it (a terminal left
+    # open for a month) keeps it, though the clean-up runs as it starts.
+    inside = {"_ACTIVATE_OUTSIDE": saved.name}
+    assert sandbox.run(["--", "true"], env=inside).returncode == 0
+    assert saved.exists() and saved.stat().st_mtime > month_ago + 3600
+    # Unused for a month: the next activation to start removes it.
+    os.utime(saved, (month_ago, month_ago))
+    assert sandbox.run(["--", "true"], env={"ELSEWHERE": "1"}).returncode == 0
+    assert not saved.exists()
+    assert len(list(folder.iterdir())) == 1  # that activation's own
 
 
 def test_an_environment_activate_did_not_record(sandbox: Sandbox) -> None:

@@ -95,6 +95,7 @@ def prepare(
     ident = planner.Identity(loc.dotflox, loc.project, name, mode)
     adir = ActivationDir(os.path.join(group_dir, f"{key}.{mode}"), valid=_valid_record)
     holder = procs.evaluating_shell(os.getppid()) if in_place else os.getpid()
+    outside_key = outside.save(root, environ) if mark_outside else ""
 
     record = adir.attachable() or adir.begin(lambda pid: _say_waiting(name, pid))
     if record is None:
@@ -113,8 +114,8 @@ def prepare(
         ident = ident.replace(base=str(record.get("base") or ""))
         ops = planner.build(manifest, ident, environ, decode_ops(record["hook"]))
     final = operations.apply(environ, ops)
-    if mark_outside:
-        outside.note(root, environ, final, _names(ops))
+    if outside_key:
+        outside.point(outside_key, environ, final, _names(ops))
     return Activation(
         environ, ops, final, root, group_dir, key, manifest, holder, held_before, adir.path
     )

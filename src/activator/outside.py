@@ -41,26 +41,33 @@ HINT_GONE = (
 )
 
 
-def note(
-    root: str, environ: Mapping[str, str], final: dict[str, str], names: Iterable[str]
-) -> None:
-    """Set `_ACTIVATE_OUTSIDE` in `final`, the environment an activation hands
-    over. The outermost activation (none in `environ`) saves `environ` to a
-    private file named by its digest; a nested one keeps the key. Both add `names`."""
-    key, known = split(environ.get(VAR))
+def save(root: str, environ: Mapping[str, str]) -> str:
+    """The key of the environment outside `environ`: the outermost activation
+    (none in `environ`) saves `environ` to a private file named by its digest;
+    a nested one keeps the key it finds. Either way the file is marked as in
+    use (called before the clean-up, which removes only long-unused files)."""
+    key, _ = split(environ.get(VAR))
     data = b""
     if not key:
         data = registry.encode({"v": 1, "environ": dict(environ)})
         key = digest(data)
     path = os.path.join(root, DIR, key)
     try:
-        os.utime(path)  # kept fresh while in use: the clean-up removes only long-unused files
+        os.utime(path)
     except FileNotFoundError:
         if data:
             makedirs_private(os.path.dirname(path))
             write_atomic(path, data)
         # else: gone (or in another state root); `activate --outside` says so
-    final[VAR] = " ".join([key, *known])
+    return key
+
+
+def point(
+    key: str, environ: Mapping[str, str], final: dict[str, str], names: Iterable[str]
+) -> None:
+    """Set `_ACTIVATE_OUTSIDE` in `final`, the environment an activation hands
+    over: `key` (from `save`), the names listed in `environ`, and `names`."""
+    final[VAR] = " ".join([key, *split(environ.get(VAR))[1]])
     add_names(final, names)
 
 
