@@ -341,6 +341,20 @@ def test_code_runs_with_the_users_shell_without_profile(sandbox: Sandbox, shell:
     assert done.returncode == 3
 
 
+def test_the_hook_can_run_a_command_outside(sandbox: Sandbox) -> None:
+    """The outermost activation's hook, too, sees `--outside` work: with the
+    environment activate started from, not the hook's own exports."""
+    sandbox.write_manifest(
+        manifest(
+            {"O_QUOTES": "overridden"},
+            hook=f'export FROM_HOOK=1\nexport SEEN="$({ACTIVATE} --outside -- printenv O_QUOTES)"',
+        )
+    )
+    env = {"O_QUOTES": ORIGINALS["O_QUOTES"]}
+    done = sandbox.run(["--", "printenv", "SEEN"], env=env)
+    assert (done.returncode, done.stdout) == (0, ORIGINALS["O_QUOTES"] + "\n"), done.stderr
+
+
 def test_nothing_active_runs_the_command_as_is(sandbox: Sandbox) -> None:
     """No environment, no manifest anywhere: the command runs plainly, argv
     untouched, with the environment as it is; its status is activate's."""

@@ -103,7 +103,7 @@ def prepare(
             warn(root_note)  # once per activation that starts, never when attaching
         registry.collect_garbage(group_dir, key, os.path.join(root, "launch"))
         try:
-            record, ops = _start(manifest, ident, environ, adir)
+            record, ops = _start(manifest, ident, environ, adir, outside_key)
             held_before = adir.add_holder(holder)
             adir.finish(record)
         except BaseException:
@@ -173,10 +173,15 @@ def _manifest(loc: locate.Location, group_dir: str, key: str) -> tuple[Manifest,
 
 
 def _start(
-    manifest: Manifest, ident: planner.Identity, environ: dict[str, str], adir: ActivationDir
+    manifest: Manifest,
+    ident: planner.Identity,
+    environ: dict[str, str],
+    adir: ActivationDir,
+    outside_key: str = "",
 ) -> tuple[dict[str, object], list[Op]]:
     """Run the hook (if any); return the record to publish and the whole plan
-    (built once: building reads the .env files, and notes missing ones)."""
+    (built once: building reads the .env files, and notes missing ones).
+    `outside_key`: the hook, too, can run `activate --outside` (outside.py)."""
     import time
 
     if manifest.packages or manifest.services or manifest.includes or manifest.unsupported:
@@ -214,7 +219,10 @@ def _start(
     if (manifest.hook is not None and manifest.hook.strip()) or prelude:
         from . import hook
 
-        hook_ops = hook.run(manifest, operations.apply(environ, base), adir.path, prelude)
+        hook_env = operations.apply(environ, base)
+        if outside_key:
+            outside.point(outside_key, environ, hook_env, _names(base))
+        hook_ops = hook.run(manifest, hook_env, adir.path, prelude)
     record: dict[str, object] = {
         "v": 1,
         "hook": encode_ops(hook_ops),
