@@ -282,7 +282,10 @@ def test_interactive_subshell_and_in_place(sandbox: Sandbox, shell: str) -> None
         t.run(f"{ACTIVATE} --outside -- {s.dump} {path}")
         assert_outside(env_of(path), start)
         # The rc file had reset PATH before A started: the hook's `tool` is not on it.
-        assert t.run(f"{ACTIVATE} --outside -- tool") == "activate: error: tool: command not found"
+        assert t.run(f"{ACTIVATE} --outside -- tool") == (
+            "activate: error: tool: command not found\n"
+            "  hint: it was looked for on PATH as it was before the activations"
+        )
         t.send("exit")  # back in the first shell: nothing is active
         assert t.run(f"{ACTIVATE} --outside -- printenv O_QUOTES") == ORIGINALS["O_QUOTES"]
         assert "_ACTIVATE_OUTSIDE" not in t.env()

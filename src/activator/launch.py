@@ -137,7 +137,13 @@ def run_outside(argv: tuple[str, ...]) -> NoReturn:
     argv untouched."""
     from . import outside
 
-    exec_program(argv[0], list(argv), outside.environment(os.environ))
+    env = outside.environment(os.environ)
+    try:
+        exec_program(argv[0], list(argv), env)
+    except ActivateError as e:
+        if e.status == EXIT_NOT_FOUND and env.get("PATH") != os.environ.get("PATH"):
+            e.hint = "it was looked for on PATH as it was before the activations"
+        raise
 
 
 def run_outside_code(code: str) -> NoReturn:
