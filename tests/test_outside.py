@@ -443,7 +443,10 @@ def test_an_environment_activate_did_not_record(sandbox: Sandbox) -> None:
         (["--outside", "-d", ".", "--", "true"], "--outside cannot be combined with -d"),
         (["--outside", "--mode", "run", "-c", "true"], "--outside cannot be combined with --mode"),
         (["--outside", "--outside", "--", "true"], "--outside given twice"),
-        (["--outside", "status"], "unexpected argument 'status'"),
+        (
+            ["--outside", "status"],
+            "unexpected argument 'status' (to run a command: activate --outside -- status ...)",
+        ),
     ],
 )
 def test_usage_errors(sandbox: Sandbox, args: list[str], message: str) -> None:

@@ -70,7 +70,8 @@ def parse(args: list[str]) -> Request | Invocation | HelpRequest | str:
             if isinstance(inv, Invocation):
                 _dir_or_file(inv.options, inv.path)
             return inv
-        raise UsageError(f"unexpected argument {arg!r} (to run a command: activate -- {arg} ...)")
+        how = f"activate {outside} -- {arg}" if outside else f"activate -- {arg}"
+        raise UsageError(f"unexpected argument {arg!r} (to run a command: {how} ...)")
     if outside:
         _outside_alone(action, flag, given)
     values = {key: value for key, (_, value) in given.items()}

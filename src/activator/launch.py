@@ -167,7 +167,7 @@ def profile_files(act: Activation, shell: str, prefix: str = "") -> list[str]:
 
 
 def exec_program(program: str, argv: list[str], env: dict[str, str]) -> NoReturn:
-    """exec `program` (found on the activated PATH, as a shell would) with `argv`."""
+    """exec `program` (found on `env`'s PATH, as a shell would) with `argv` and `env`."""
     import _signal  # type: ignore[import-not-found]  # `signal` imports enum: +5 ms
 
     # Python ignores SIGPIPE and SIGXFSZ; an ignored signal stays ignored across exec.

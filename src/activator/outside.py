@@ -15,7 +15,8 @@ every `_ACTIVATE_*` bookkeeping variable) its saved value, or removes it
 where it was unset; every other variable keeps its current value (what the
 user or their shell changed since: `PWD`, `SHLVL`, their own exports).
 
-Activation imports this module (the hot path): it imports nothing else.
+Activation imports this module (the hot path): it imports only modules
+activation has loaded already.
 """
 
 from __future__ import annotations
