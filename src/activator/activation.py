@@ -10,10 +10,10 @@ from __future__ import annotations
 import os
 import sys
 
-from . import __version__, locate, operations, planner, procs, registry, supported
+from . import __version__, locate, operations, outside, planner, procs, registry, supported
 from .errors import ActivateError, warn
 from .manifest import Manifest
-from .operations import Op, decode_ops, encode_ops
+from .operations import Op, PathEdit, SetVar, UnsetVar, decode_ops, encode_ops
 from .registry import ActivationDir
 from .state import (
     cache_home,
@@ -25,6 +25,10 @@ from .state import (
 )
 from .supported import DEFAULT_MODE
 from .values import Value
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Iterable
 
 
 class Activation(Value):
@@ -69,11 +73,18 @@ class Activation(Value):
 
 
 def prepare(
-    directory: str | None, file: str | None, mode: str | None, in_place: bool
+    directory: str | None,
+    file: str | None,
+    mode: str | None,
+    in_place: bool,
+    *,
+    mark_outside: bool = True,
 ) -> Activation:
     """Attach to a live activation of the environment (`-d DIR`, `-f FILE`, or
     the nearest above the current folder), or start one, running the hook.
-    `in_place`: the calling shell holds the activation (`--print`), not this process."""
+    `in_place`: the calling shell holds the activation (`--print`), not this process.
+    `mark_outside`: the final environment carries `_ACTIVATE_OUTSIDE` (see
+    outside.py); False for `--print --shell json`, which hands over no environment."""
     environ = dict(os.environ)
     loc = locate.find(directory, file, os.getcwd())
     root, root_note = state_root_and_note()  # the note: the usual root is unwritable
@@ -84,6 +95,7 @@ def prepare(
     ident = planner.Identity(loc.dotflox, loc.project, name, mode)
     adir = ActivationDir(os.path.join(group_dir, f"{key}.{mode}"), valid=_valid_record)
     holder = procs.evaluating_shell(os.getppid()) if in_place else os.getpid()
+    outside_key = outside.save(root, environ) if mark_outside else ""
 
     record = adir.attachable() or adir.begin(lambda pid: _say_waiting(name, pid))
     if record is None:
@@ -91,7 +103,7 @@ def prepare(
             warn(root_note)  # once per activation that starts, never when attaching
         registry.collect_garbage(group_dir, {key, cache_key}, os.path.join(root, "launch"))
         try:
-            record, ops = _start(manifest, ident, environ, adir)
+            record, ops = _start(manifest, ident, environ, adir, outside_key)
             held_before = adir.add_holder(holder)
             adir.finish(record)
         except BaseException:
@@ -102,9 +114,16 @@ def prepare(
         ident = ident.replace(base=str(record.get("base") or ""))
         ops = planner.build(manifest, ident, environ, decode_ops(record["hook"]))
     final = operations.apply(environ, ops)
+    if outside_key:
+        outside.point(outside_key, environ, final, _names(ops))
     return Activation(
         environ, ops, final, root, group_dir, key, manifest, holder, held_before, adir.path
     )
+
+
+def _names(ops: Iterable[Op]) -> list[str]:
+    """The variables a plan sets, edits or unsets."""
+    return [op.name for op in ops if isinstance(op, SetVar | UnsetVar | PathEdit)]
 
 
 def provide_packages(
@@ -164,10 +183,15 @@ def _manifest(loc: locate.Location, group_dir: str, key: str) -> tuple[Manifest,
 
 
 def _start(
-    manifest: Manifest, ident: planner.Identity, environ: dict[str, str], adir: ActivationDir
+    manifest: Manifest,
+    ident: planner.Identity,
+    environ: dict[str, str],
+    adir: ActivationDir,
+    outside_key: str = "",
 ) -> tuple[dict[str, object], list[Op]]:
     """Run the hook (if any); return the record to publish and the whole plan
-    (built once: building reads the .env files, and notes missing ones)."""
+    (built once: building reads the .env files, and notes missing ones).
+    `outside_key`: the hook, too, can run `activate --outside` (outside.py)."""
     import time
 
     if manifest.packages or manifest.services or manifest.includes or manifest.unsupported:
@@ -205,7 +229,10 @@ def _start(
     if (manifest.hook is not None and manifest.hook.strip()) or prelude:
         from . import hook
 
-        hook_ops = hook.run(manifest, operations.apply(environ, base), adir.path, prelude)
+        hook_env = operations.apply(environ, base)
+        if outside_key:
+            outside.point(outside_key, environ, hook_env, _names(base))
+        hook_ops = hook.run(manifest, hook_env, adir.path, prelude)
     record: dict[str, object] = {
         "v": 1,
         "hook": encode_ops(hook_ops),

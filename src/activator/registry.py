@@ -170,8 +170,9 @@ class ActivationDir:
 def collect_garbage(group_dir: str, current_keys: set[str], launch_dir: str) -> None:
     """Remove what no live process can use any more: this project's activations
     of older manifests (no live holder or starter), their cached manifest and
-    profile files, undo records of shells that have exited, and launch files
-    nobody sourced (older than an hour).
+    profile files, undo records of shells that have exited, launch files
+    nobody sourced (older than an hour) and saved starting environments no
+    activation used for 30 days.
     Run when an activation starts, never when attaching."""
     try:
         names = os.listdir(group_dir)
@@ -205,9 +206,20 @@ def collect_garbage(group_dir: str, current_keys: set[str], launch_dir: str) -> 
             import shutil
 
             shutil.rmtree(os.path.join(inplace, name), ignore_errors=True)
-    cutoff = time.time() - 3600
+    now = time.time()
+    _remove_older(launch_dir, now - 3600)
+    # The environments outermost activations started from (`activate --outside`):
+    # every activation inside one refreshes its file, so only long-unused ones go.
+    _remove_older(os.path.join(os.path.dirname(launch_dir), "outside"), now - OUTSIDE_KEPT)
+
+
+OUTSIDE_KEPT = 30 * 24 * 3600  # seconds an unused `outside/` file is kept (docs/activation.md)
+
+
+def _remove_older(folder: str, cutoff: float) -> None:
+    """Remove the files in `folder` last modified before `cutoff`."""
     try:
-        with os.scandir(launch_dir) as entries:
+        with os.scandir(folder) as entries:
             for entry in entries:
                 if entry.is_file(follow_symlinks=False) and entry.stat().st_mtime < cutoff:
                     remove(entry.path)
