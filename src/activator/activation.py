@@ -41,6 +41,8 @@ class Activation(Value):
         "holder",
         "held_before",
         "activation_dir",
+        "ident",
+        "start_services",
     )
 
     def __init__(
@@ -55,6 +57,8 @@ class Activation(Value):
         holder: int,
         held_before: bool,
         activation_dir: str,
+        ident: planner.Identity,
+        start_services: bool = False,
     ) -> None:
         self.environ = environ  # the environment activate started with
         self.plan = plan
@@ -66,14 +70,26 @@ class Activation(Value):
         self.holder = holder  # the process holding the activation (the shell, in place)
         self.held_before = held_before  # the holder held it already (nested in its own subshell)
         self.activation_dir = activation_dir  # its registry directory (ActivationDir)
+        self.ident = ident  # which environment, and where its run/cache/log folders are
+        self.start_services = (
+            start_services  # -s or auto-start: start [services] before handing over
+        )
 
 
 def prepare(
-    directory: str | None, file: str | None, mode: str | None, in_place: bool
+    directory: str | None,
+    file: str | None,
+    mode: str | None,
+    in_place: bool,
+    services: str | None = None,
 ) -> Activation:
     """Attach to a live activation of the environment (`-d DIR`, `-f FILE`, or
     the nearest above the current folder), or start one, running the hook.
-    `in_place`: the calling shell holds the activation (`--print`), not this process."""
+    `in_place`: the calling shell holds the activation (`--print`), not this process.
+    `services`: "start" (-s), "no" (--no-start-services) or None ([services]
+    auto-start decides, when the activation starts); the activation says
+    whether to start them (`start_services`) and exports
+    FLOX_ACTIVATE_START_SERVICES=true (to the hook too) when it does."""
     environ = dict(os.environ)
     loc = locate.find(directory, file, os.getcwd())
     root, root_note = state_root_and_note()  # the note: the usual root is unwritable
@@ -86,12 +102,23 @@ def prepare(
     holder = procs.evaluating_shell(os.getppid()) if in_place else os.getpid()
 
     record = adir.attachable() or adir.begin(lambda pid: _say_waiting(name, pid))
+    start = services == "start" or (
+        services is None and record is None and bool(manifest.auto_start)
+    )
+    extra: list[Op] = []
+    if start and manifest.services:
+        start = _services_can_start(manifest, services == "start")
+        if start:
+            extra.append(operations.SetVar("FLOX_ACTIVATE_START_SERVICES", "true"))
+    elif start and services == "start":
+        warn("-s: the manifest defines no [services]; nothing to start")
+        start = False
     if record is None:
         if root_note is not None:
             warn(root_note)  # once per activation that starts, never when attaching
         registry.collect_garbage(group_dir, key, os.path.join(root, "launch"))
         try:
-            record, ops = _start(manifest, ident, environ, adir)
+            record, ops = _start(manifest, ident, environ, adir, extra)
             held_before = adir.add_holder(holder)
             adir.finish(record)
         except BaseException:
@@ -100,11 +127,46 @@ def prepare(
     else:
         held_before = adir.add_holder(holder)
         ident = ident.replace(base=str(record.get("base") or ""))
-        ops = planner.build(manifest, ident, environ, decode_ops(record["hook"]))
+        ops = planner.build(manifest, ident, environ, decode_ops(record["hook"])) + extra
     final = operations.apply(environ, ops)
+    ident = ident.replace(base=str(record.get("base") or ""))
     return Activation(
-        environ, ops, final, root, group_dir, key, manifest, holder, held_before, adir.path
+        environ,
+        ops,
+        final,
+        root,
+        group_dir,
+        key,
+        manifest,
+        holder,
+        held_before,
+        adir.path,
+        ident,
+        start,
     )
+
+
+def _services_can_start(manifest: Manifest, asked: bool) -> bool:
+    """Whether the services can start here: some apply to this system, and
+    supervisor is installed (asked for with -s: an error when it is not)."""
+    here = supported.system()
+    if not any(s.applies(here) for s in manifest.services):
+        if asked:
+            warn(f"-s: no [services] entry runs on {here}; nothing to start")
+        return False
+    from . import missing
+
+    if missing.supervisor_installed():
+        return True
+    if asked:
+        from .errors import EXIT_SERVICES
+
+        raise ActivateError(
+            "-s: services need supervisor, which is not installed",
+            hint="install activate with its services extra: pip install 'activate[services]'",
+            status=EXIT_SERVICES,
+        )
+    return False  # auto-start: the line about what was not provided says it
 
 
 def provide_packages(
@@ -132,6 +194,13 @@ def provide_packages(
     return m, mode
 
 
+def load_manifest(loc: locate.Location) -> Manifest:
+    """The environment's manifest, read as an activation reads it (cached)."""
+    group_dir = os.path.join(state_root_and_note()[0], "envs", digest(loc.dotflox.encode()))
+    key = digest(loc.manifest_bytes, loc.env_json, __version__.encode())
+    return _manifest(loc, group_dir, key)[0]
+
+
 def _manifest(loc: locate.Location, group_dir: str, key: str) -> tuple[Manifest, str]:
     """The parsed manifest and the environment's name: cached per manifest bytes."""
     cache = os.path.join(group_dir, f"{key}.manifest")
@@ -154,10 +223,15 @@ def _manifest(loc: locate.Location, group_dir: str, key: str) -> tuple[Manifest,
 
 
 def _start(
-    manifest: Manifest, ident: planner.Identity, environ: dict[str, str], adir: ActivationDir
+    manifest: Manifest,
+    ident: planner.Identity,
+    environ: dict[str, str],
+    adir: ActivationDir,
+    extra: list[Op],
 ) -> tuple[dict[str, object], list[Op]]:
     """Run the hook (if any); return the record to publish and the whole plan
-    (built once: building reads the .env files, and notes missing ones)."""
+    (built once: building reads the .env files, and notes missing ones).
+    `extra` (FLOX_ACTIVATE_START_SERVICES) is set before the hook, not recorded."""
     import time
 
     if manifest.packages or manifest.services or manifest.includes or manifest.unsupported:
@@ -191,11 +265,15 @@ def _start(
             )
         prelude, environments = conda_prelude(provided), provided.environments
     hook_ops: list[Op] = []
-    base = planner.build(manifest, ident, environ)
+    base = planner.build(manifest, ident, environ) + extra
     if (manifest.hook is not None and manifest.hook.strip()) or prelude:
         from . import hook
 
-        hook_ops = hook.run(manifest, operations.apply(environ, base), adir.path, prelude)
+        env = operations.apply(environ, base)
+        env["_ACTIVATE_IN_HOOK"] = (
+            ident.dotflox
+        )  # `activate services start` refuses to wait on itself
+        hook_ops = hook.run(manifest, env, adir.path, prelude)
     record: dict[str, object] = {
         "v": 1,
         "hook": encode_ops(hook_ops),

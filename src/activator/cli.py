@@ -25,6 +25,7 @@ def parse(args: list[str]) -> Request | Invocation | HelpRequest | str:
     action, flag = "shell", ""
     argv: tuple[str, ...] = ()
     code: str | None = None
+    services: tuple[str, str] | None = None  # (as typed, "start" or "no")
     i = 0
     while i < len(args):
         arg = args[i]
@@ -44,6 +45,11 @@ def parse(args: list[str]) -> Request | Invocation | HelpRequest | str:
             opt = find_option(commands.TOP.options, name)
             if opt is None:
                 raise UsageError(f"unknown option {arg}")
+            if opt.value is None and name in commands.SWITCHES:  # -s, --no-start-services
+                if services is not None:
+                    raise UsageError(f"{name} cannot be combined with {services[0]}")
+                services = (name, commands.SWITCHES[name])
+                continue
             if opt.value is None:  # --print
                 _one_action(action, flag, name)
                 action, flag = commands.ACTIONS[name], name
@@ -60,6 +66,8 @@ def parse(args: list[str]) -> Request | Invocation | HelpRequest | str:
             continue
         entry = commands.lookup(arg)
         if entry is not None and action == "shell":
+            if services is not None:
+                raise UsageError(f"{services[0]} is for activating, not for `activate {arg}`")
             inv = parse_command(entry, args[i:], given)
             if isinstance(inv, Invocation):
                 _dir_or_file(inv.options, inv.path)
@@ -75,6 +83,7 @@ def parse(args: list[str]) -> Request | Invocation | HelpRequest | str:
         shell=values.get("shell"),
         argv=argv,
         code=code,
+        services=services[1] if services else None,
     )
 
 
@@ -152,7 +161,12 @@ def _activate(req: Request) -> int:
 
     in_place = req.action == "print"
     if in_place and req.shell == "json":
-        return launch.print_json(activation.prepare(req.directory, req.file, req.mode, False))
+        act = activation.prepare(req.directory, req.file, req.mode, False, req.services)
+        if act.start_services:
+            from .services import control
+
+            control.start_with(act)
+        return launch.print_json(act)
     choice = program = None
     if req.action != "command" or req.shell is not None:
         from . import detect
@@ -160,7 +174,11 @@ def _activate(req: Request) -> int:
         choice = detect.choose(req.shell, os.environ)
         if req.action in ("shell", "code"):
             program = detect.program(choice, os.environ.get("PATH"))  # before the hook runs
-    act = activation.prepare(req.directory, req.file, req.mode, in_place)
+    act = activation.prepare(req.directory, req.file, req.mode, in_place, req.services)
+    if act.start_services:  # only with -s or auto-start: the hot path never gets here
+        from .services import control
+
+        control.start_with(act)
     if req.action == "command":
         launch.run_command(act, req.argv)
     assert choice is not None
