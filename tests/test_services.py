@@ -311,13 +311,18 @@ def test_an_http_server_a_one_shot_and_a_failing_service(box: Sandbox) -> None:
         box.manifest.read_text()
         + f"web2.command = 'exec python3 -m http.server {port} --bind 127.0.0.1'\n"
     )
+    fresh = box.run(["--", "true"])  # an activation of the new manifest starts (and cleans up)
+    assert fresh.returncode == 0, fresh.stderr
     changed = box.run(["services", "status"])
     assert "the manifest's [services] changed since they started" in changed.stderr
+    assert changed.stdout.splitlines()[1].split()[:2] == ["web", "Running"]
     restarted = box.run(["--", ACTIVATE, "services", "restart"])
     assert restarted.returncode == 6  # bad fails again, and web2 finds the port taken
     assert "web2: exit status 1" in restarted.stderr
     assert "Address already in use" in log_of(box, "web2").read_text()
     assert status(box)["web"]["status"] == "Running"
+    keeper_pid(box)  # exactly one keeper (and supervisord): the old ones ended
+    supervisord_pid(box)
     end(h)
     wait_until(lambda: gone(box))
     assert status(box)["web"]["status"] == "Stopped"

@@ -180,8 +180,8 @@ def collect_garbage(group_dir: str, current_key: str, launch_dir: str) -> None:
     in_use = {current_key}
     for name in names:
         path = os.path.join(group_dir, name)
-        if not os.path.isdir(path):
-            continue
+        if not os.path.isdir(path) or "." not in name:
+            continue  # not an activation (KEY.MODE): the services' folder, say
         key = name.split(".")[0]
         adir = ActivationDir(path)
         if key == current_key or adir.live_holders() or adir.starter() is not None:

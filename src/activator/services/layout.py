@@ -11,7 +11,8 @@
         lock               flock()ed while starting or stopping
 
 A socket path must fit in 108 bytes: when the usual one does not, the socket
-goes to `$TMPDIR/activate-<uid>/` (a private folder) under a digest of it.
+goes to `$TMPDIR/activate-<uid>/` (else `/tmp/activate-<uid>/`, a private
+folder) under a digest of the services' folder.
 """
 
 from __future__ import annotations
@@ -44,10 +45,14 @@ class Layout(Value):
         self.group_dir = group_dir  # the environment's registry folder (envs/<project>)
         self.dir = os.path.join(group_dir, "services")
         self.conf = os.path.join(self.dir, "supervisord.conf")
-        sock = os.path.join(self.dir, "supervisor.sock")
-        if len(sock.encode("utf-8", "surrogateescape")) > _SOCKET_MAX:
-            sock = os.path.join(fallback_root(), f"services-{digest(self.dir.encode())[:16]}.sock")
-        self.sock = sock
+        name = f"services-{digest(self.dir.encode())[:16]}.sock"
+        places = (
+            os.path.join(self.dir, "supervisor.sock"),
+            os.path.join(fallback_root(), name),
+            os.path.join("/tmp", f"activate-{os.getuid()}", name),
+        )
+        short = [p for p in places if len(p.encode("utf-8", "surrogateescape")) <= _SOCKET_MAX]
+        self.sock = short[0] if short else places[-1]
         self.scripts = os.path.join(self.dir, "scripts")
         self.links = os.path.join(self.dir, "logs")
         self.state = os.path.join(self.dir, "state")
