@@ -121,11 +121,23 @@ def _alive(pair: tuple[int, float] | None) -> bool:
 
 
 def running(lay: Layout) -> bool:
-    """True when this environment's keeper and supervisord are alive and answer."""
+    """True when this environment's keeper and supervisord are alive and
+    answer (and the keeper is not stopping them)."""
     data = _read(lay.keeper)
     if not (_alive(_pair(data, "keeper")) and _alive(_pair(data, "supervisord"))):
         return False
-    return rpc.answers(lay.sock)
+    return not os.path.exists(lay.stopping) and rpc.answers(lay.sock)
+
+
+def _wait_stopping(lay: Layout) -> None:
+    """When the keeper is stopping the services (the last activation just
+    ended), wait for it to finish, bounded (then leftovers are stopped)."""
+    keeper = _pair(_read(lay.keeper), "keeper")
+    if keeper is None or not os.path.exists(lay.stopping):
+        return
+    deadline = time.monotonic() + START_WAIT + SHUTDOWN_WAIT * 4
+    while _alive(keeper) and time.monotonic() < deadline:
+        time.sleep(0.05)
 
 
 class _Locked:
@@ -162,6 +174,7 @@ def start(t: Target, names: list[str]) -> None:
     with _Locked(lay):
         logs = _log_dir(t.base, lay)
         if not running(lay):
+            _wait_stopping(lay)
             clean_leftovers(lay)
             _write_scripts(lay, t, services)
             write_atomic(lay.conf, config.conf(lay, services).encode("utf-8", "surrogateescape"))
@@ -404,6 +417,7 @@ def stop(lay: Layout, names: list[str]) -> list[str]:
     bounded wait); what escaped its group is stopped too. Returns those stopped."""
     with _Locked(lay):
         if not running(lay):
+            _wait_stopping(lay)
             clean_leftovers(lay)
             return []
         known, _, _ = recorded_services(lay)
@@ -504,7 +518,7 @@ def clean_leftovers(lay: Layout) -> None:
     left = set(processes.still(recorded)) | set(processes.marked(lay.ident))
     if left:
         processes.stop(sorted(left), grace=3)
-    for path in (lay.sock, lay.keeper, lay.pids):
+    for path in (lay.sock, lay.keeper, lay.pids, lay.stopping):
         remove(path)
 
 

@@ -147,6 +147,7 @@ class Keeper:
         """The environment's last activation ended: stop everything."""
         from . import control
 
+        write_atomic(self.lay.stopping, str(os.getpid()).encode())  # a start now waits for us
         try:
             control.run_shutdown_commands(self.lay, None)
         except Exception as e:  # never leave supervisord running because of it
@@ -169,7 +170,7 @@ class Keeper:
         self._clean()
 
     def _clean(self) -> None:
-        for path in (self.lay.sock, self.lay.keeper, self.lay.pids):
+        for path in (self.lay.sock, self.lay.pids, self.lay.stopping, self.lay.keeper):
             remove(path)
 
 

@@ -9,6 +9,7 @@
         keeper             pids and start times of the keeper and supervisord
         pids               pids and start times of the services (for leftovers)
         lock               flock()ed while starting or stopping
+        stopping           the keeper is stopping everything (a start waits for it)
 
 A socket path must fit in 108 bytes: when the usual one does not, the socket
 goes to `$TMPDIR/activate-<uid>/` (else `/tmp/activate-<uid>/`, a private
@@ -39,6 +40,7 @@ class Layout(Value):
         "keeper",
         "pids",
         "lock",
+        "stopping",
     )
 
     def __init__(self, group_dir: str) -> None:
@@ -59,6 +61,7 @@ class Layout(Value):
         self.keeper = os.path.join(self.dir, "keeper")
         self.pids = os.path.join(self.dir, "pids")
         self.lock = os.path.join(self.dir, "lock")
+        self.stopping = os.path.join(self.dir, "stopping")
 
     @property
     def ident(self) -> str:
