@@ -23,6 +23,7 @@ import pytest
 
 from activator import manifest as manifest_mod
 from activator.errors import ActivateError
+from test_readonly import needs_mounts, read_only
 
 from conftest import ACTIVATE, CORPUS, IN_CI, Sandbox, in_place, wait_until
 
@@ -275,6 +276,7 @@ def test_an_http_server_a_one_shot_and_a_failing_service(box: Sandbox) -> None:
         "once.command = 'echo did it once'\n"
         "pipe.command = 'yes | head -n 2'\n"  # SIGPIPE is back to its default
         "bad.command = 'echo about to fail; exit 3'\n"
+        "missing.command = 'no-such-program-here --serve'\n"
     )
     (box.project / "hello.txt").write_text("served\n")
     h = holder(box)
@@ -298,6 +300,9 @@ def test_an_http_server_a_one_shot_and_a_failing_service(box: Sandbox) -> None:
     assert "    about to fail" in failed.stderr
     row = status(box)["bad"]
     assert (row["status"], row["exit_status"], row["why"]) == ("Error", 3, "exit status 3")
+    never = box.run(["--", ACTIVATE, "services", "start", "missing"])
+    assert never.returncode == 6 and "missing: exit status 127" in never.stderr
+    assert "no-such-program-here: command not found" in never.stderr
     table = box.run(["services", "status"]).stdout.splitlines()
     assert table[0].split() == ["NAME", "STATUS", "PID"]
     assert table[1].split() == ["web", "Running", str(rows["web"]["pid"])]
@@ -305,6 +310,7 @@ def test_an_http_server_a_one_shot_and_a_failing_service(box: Sandbox) -> None:
         "Completed (0)",
         "Completed (0)",
         "Error (exit status 3)",
+        "Error (exit status 127)",
     ]
     # a port already in use: the second server fails, its log says why
     box.write_manifest(
@@ -318,6 +324,7 @@ def test_an_http_server_a_one_shot_and_a_failing_service(box: Sandbox) -> None:
     assert changed.stdout.splitlines()[1].split()[:2] == ["web", "Running"]
     restarted = box.run(["--", ACTIVATE, "services", "restart"])
     assert restarted.returncode == 6  # bad fails again, and web2 finds the port taken
+    assert "services failed to start: bad, missing, web2" in restarted.stderr
     assert "web2: exit status 1" in restarted.stderr
     assert "Address already in use" in log_of(box, "web2").read_text()
     assert status(box)["web"]["status"] == "Running"
@@ -479,7 +486,7 @@ def test_a_service_running_activate_does_not_hold_the_environment(box: Sandbox) 
 
 @pytest.mark.parametrize("how", ["supervisord", "both"])
 def test_killed_supervisor_then_a_new_start_runs_exactly_one_copy(box: Sandbox, how: str) -> None:
-    box.write_manifest("version = 1\n[services]\nt.command = 'sleep 4747'\n")
+    box.write_manifest("version = 1\n[services]\nt.command = 'echo started; exec sleep 4747'\n")
     h = holder(box, "-s")
     wait_until(lambda: running_with_arg(box, "4747"))
     (old,) = running_with_arg(box, "4747")
@@ -494,6 +501,7 @@ def test_killed_supervisor_then_a_new_start_runs_exactly_one_copy(box: Sandbox, 
         os.kill(sup, signal.SIGKILL)
         wait_until(lambda: not running_with_arg(box, "4747"))
     assert state_of(box, "t") == "Stopped"
+    assert box.run(["services", "logs", "t"]).stdout == "started\n"  # the log survived
     again = box.run(["--", ACTIVATE, "services", "start"])
     assert again.returncode == 0, again.stderr
     copies = running_with_arg(box, "4747")
@@ -516,15 +524,23 @@ def test_a_hanging_shutdown_command_is_killed_after_a_bounded_wait(box: Sandbox)
 
 def test_stop_and_restart_by_name(box: Sandbox) -> None:
     box.write_manifest(
-        "version = 1\n[services]\na.command = 'sleep 5050'\nb.command = 'sleep 5151'\n"
+        "version = 1\n[services]\na.command = 'sleep 5050 & sleep 5052; wait'\nb.command = 'sleep 5151'\n"
     )
     h = holder(box, "-s")
     wait_until(lambda: running_with_arg(box, "5050") and running_with_arg(box, "5151"))
+    assert running_with_arg(box, "5052")
     (b,) = running_with_arg(box, "5151")
     stopped = box.run(["services", "stop", "a"])
     assert stopped.returncode == 0 and "activate: services stopped: a" in stopped.stderr
     assert not running_with_arg(box, "5050") and running_with_arg(box, "5151") == [b]
+    assert not running_with_arg(box, "5052")  # its whole process group
     assert state_of(box, "a") == "Stopped"
+    elsewhere = box.run(["-d", str(box.project), "services", "status"], cwd=box.home)
+    assert elsewhere.returncode == 0, elsewhere.stderr
+    assert [line.split()[:2] for line in elsewhere.stdout.splitlines()[1:]] == [
+        ["a", "Stopped"],
+        ["b", "Running"],
+    ]
     restarted = box.run(["--", ACTIVATE, "services", "restart", "b"])
     assert restarted.returncode == 0, restarted.stderr
     (b2,) = running_with_arg(box, "5151")
@@ -548,3 +564,26 @@ def test_the_services_files_are_private_and_nothing_listens_on_the_network(box: 
     assert "[unix_http_server]" in conf and "inet_http_server" not in conf
     end(h)
     wait_until(lambda: gone(box))
+
+
+@needs_mounts
+def test_a_read_only_project_keeps_the_logs_in_its_private_fallback(box: Sandbox) -> None:
+    box.write_manifest("version = 1\n[services]\nt.command = 'echo logged; exec sleep 5353'\n")
+    wait_log = f"until {ACTIVATE} services logs t 2>/dev/null | grep -q logged; do sleep 0.1; done"
+    inner = f"timeout 60 sh -c '{wait_log}' && {ACTIVATE} services logs t"
+    script = f'{read_only(box.project)} && {ACTIVATE} -s -- sh -c "{inner}"'
+    result = subprocess.run(
+        ["unshare", "-rm", "sh", "-c", script],
+        cwd=box.project,
+        env=box.env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "logged\n"
+    (log,) = (box.root / "cache" / "activate" / "projects").rglob("log/services/t.log")
+    assert stat.S_IMODE(log.stat().st_mode) == 0o600
+    assert stat.S_IMODE(log.parent.stat().st_mode) == 0o700
+    assert not (box.project / ".flox" / "log").exists()
+    wait_until(lambda: gone(box) and not running_with_arg(box, "5353"), timeout=60)
