@@ -175,6 +175,26 @@ def test_the_manifest_reads_flox_service_keys() -> None:
     assert again == m
 
 
+def test_composed_services_merge_by_name() -> None:
+    """[include]: a service defined again replaces the whole service; the
+    including manifest's auto-start wins when it says one."""
+    from activator.compose import merge
+
+    low = load(
+        "[services]\nauto-start = true\n"
+        'db.command = "old"\ndb.vars = { A = "1" }\nweb.command = "serve"\n'
+    )
+    high = load('[services]\ndb.command = "new"\nworker.command = "work"\n')
+    m = merge(low, high)
+    assert [(s.name, s.command, s.vars) for s in m.services] == [
+        ("web", "serve", {}),
+        ("db", "new", {}),
+        ("worker", "work", {}),
+    ]
+    assert m.auto_start is True
+    assert merge(low, load("[services]\nauto-start = false\n")).auto_start is False
+
+
 @pytest.mark.parametrize(
     "text, line, message",
     [

@@ -168,6 +168,9 @@ def start(t: Target, names: list[str]) -> None:
     and which already ran; fail (status 6) when one dies at once."""
     assert t.env is not None
     services = runnable(t.manifest)
+    if not services:
+        warn(f"the manifest defines no [services] that run on {system()}; nothing to start")
+        return
     targets = _choose(t.manifest, services, names)
     lay = Layout(t.group_dir)
     by_name = {s.name: s for s in services}
