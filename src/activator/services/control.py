@@ -173,7 +173,6 @@ def start(t: Target, names: list[str]) -> None:
         return
     targets = _choose(t.manifest, services, names)
     lay = Layout(t.group_dir)
-    by_name = {s.name: s for s in services}
     with _Locked(lay):
         logs = _log_dir(t.base, lay)
         if not running(lay):
@@ -216,7 +215,7 @@ def start(t: Target, names: list[str]) -> None:
                         f"supervisor could not start {s.name}: {e.faultString}",
                         status=EXIT_SERVICES,
                     ) from None
-        infos = _wait_started(proxy, to_start, by_name)
+        infos = _wait_started(proxy, to_start)
     if already:
         warn(f"services already running: {', '.join(already)}")
     failed = [(s, _failure(s, infos.get(s.name))) for s in to_start]
@@ -355,9 +354,7 @@ def _active(lay: Layout, s: Service, info: dict[str, object] | None) -> bool:
     return s.is_daemon and bool(processes.marked(lay.ident, s.name))
 
 
-def _wait_started(
-    proxy: object, started: list[Service], by_name: dict[str, Service]
-) -> dict[str, dict[str, object]]:
+def _wait_started(proxy: object, started: list[Service]) -> dict[str, dict[str, object]]:
     """Wait until each started service runs (a daemon: until its command
     returned), bounded; then SETTLE seconds more, for one that dies at once."""
     if not started:
