@@ -565,6 +565,10 @@ def test_stop_and_restart_by_name(box: Sandbox) -> None:
     assert restarted.returncode == 0, restarted.stderr
     (b2,) = running_with_arg(box, "5151")
     assert b2 != b and not running_with_arg(box, "5050")
+    box.manifest.write_text("[services\n")  # broken while they run: stop still works
+    broken = box.run(["services", "stop"])
+    assert broken.returncode == 0 and "activate: services stopped: b" in broken.stderr
+    assert not running_with_arg(box, "5151")
     end(h)
     wait_until(lambda: gone(box) and not running_with_arg(box, "5151"))
 

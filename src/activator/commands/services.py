@@ -38,11 +38,11 @@ def run(inv: Invocation) -> int:
             control.start(target, list(inv.args))
             return 0
         return _restart(lay, target, list(inv.args))
-    m = _manifest(loc)
-    if verb == "stop":
+    if verb == "stop":  # from what was started: even a manifest broken since stops them
         stopped = control.stop(lay, list(inv.args))
         warn(f"services stopped: {', '.join(stopped)}" if stopped else "no service was running")
         return 0
+    m = _manifest(loc)
     if verb == "status":
         return _status(lay, m, bool(inv.get("json")))
     return _logs(inv, lay, m)
@@ -135,6 +135,7 @@ def _logs(inv: Invocation, lay: Layout, m: Manifest) -> int:
     files = [(n, control.log_file(lay, m, n)) for n in names]
 
     def out(line: str) -> None:
+        """One line on stdout, at once (a pipe sees it as it comes)."""
         sys.stdout.write(line + "\n")
         sys.stdout.flush()
 

@@ -650,6 +650,7 @@ def follow(
     `prefix`). A generator: each step polls once (the caller loops)."""
 
     def show(name: str, line: str) -> None:
+        """Say one line of service `name`'s log."""
         out(f"{name}: {line}" if prefix else line)
 
     state: dict[str, tuple[int, bytes]] = {}

@@ -19,6 +19,7 @@ class _UnixConnection(http.client.HTTPConnection):
         self._path = path
 
     def connect(self) -> None:
+        """Connect to the unix socket instead of a host and port."""
         sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         sock.settimeout(self.timeout)
         try:
@@ -36,6 +37,7 @@ class _UnixTransport(xmlrpc.client.Transport):
         self._timeout = timeout
 
     def make_connection(self, host: object) -> http.client.HTTPConnection:
+        """A connection to the socket (the URL's host is ignored)."""
         return _UnixConnection(self._path, self._timeout)  # a fresh one per call
 
 
