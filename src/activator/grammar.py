@@ -104,7 +104,7 @@ COMPLETIONS = (
     "",  # free text: nothing to offer
     "dir",  # folders
     "manifest",  # *.toml files and folders (any file when there is none)
-    "vars",  # the [vars] names of the manifest the command line names
+    "vars",  # the [vars] names of the manifest the command line names ([services] for services)
     "commands",  # the subcommands' names (for `activate help`)
 )
 

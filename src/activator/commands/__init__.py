@@ -108,7 +108,8 @@ Environment:
   ACTIVATE_NO_PROMPT    set to anything to leave the prompt alone
 """
 
-SERVICE_NAME = Arg("NAME", "a service of [services]", optional=True, repeat=True)
+# "vars" completes the manifest's names: for `services` commands, its [services] names
+SERVICE_NAME = Arg("NAME", "a service of [services]", complete="vars", optional=True, repeat=True)
 VAR_NAME = Arg("NAME", "the variable's name", complete="vars")
 MODE = Option(
     ("--mode",),
@@ -307,7 +308,7 @@ COMMANDS = (
                     Option(("-n", "--lines"), "N", "only the last N lines"),
                     Option(("--follow",), None, "show new lines as they come (Ctrl-C ends)"),
                 ),
-                args=(Arg("NAME", "a service", optional=True, repeat=True),),
+                args=(SERVICE_NAME,),
                 examples=(
                     "activate -f manifests/services.toml -s -- activate -f manifests/services.toml services logs ticker -n 3",
                 ),
