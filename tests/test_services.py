@@ -402,6 +402,10 @@ def test_start_says_when_they_already_run(box: Sandbox) -> None:
     assert again.returncode == 0, again.stderr
     assert "activate: services already running: t" in again.stderr
     assert len(running_with_arg(box, "4343")) == 1
+    (pid,) = running_with_arg(box, "4343")
+    overall = json.loads(box.run(["status", "--json"]).stdout)["project"]["services"]
+    assert [(r["name"], r["status"], r["pid"]) for r in overall] == [("t", "Running", pid)]
+    assert f"  services: t Running (pid {pid})" in box.run(["status"]).stdout.splitlines()
     end(h)
     wait_until(lambda: not running_with_arg(box, "4343") and gone(box))
 
