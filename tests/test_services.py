@@ -615,3 +615,13 @@ def test_a_read_only_project_keeps_the_logs_in_its_private_fallback(box: Sandbox
     assert stat.S_IMODE(log.parent.stat().st_mode) == 0o700
     assert not (box.project / ".flox" / "log").exists()
     wait_until(lambda: gone(box) and not running_with_arg(box, "5353"), timeout=60)
+
+
+def test_s_without_services_says_so_and_activates(box: Sandbox) -> None:
+    box.write_manifest(
+        "version = 1\n[services]\nelsewhere.command = 'true'\nelsewhere.systems = ['none-such']\n"
+    )
+    result = box.run(["-s", "--", "printenv", "FLOX_ACTIVATE_START_SERVICES"])
+    assert result.returncode == 1, result.stderr  # not set: nothing started
+    assert "activate: -s: the manifest defines no [services] that run on" in result.stderr
+    assert gone(box)

@@ -71,9 +71,8 @@ class Activation(Value):
         self.held_before = held_before  # the holder held it already (nested in its own subshell)
         self.activation_dir = activation_dir  # its registry directory (ActivationDir)
         self.ident = ident  # which environment, and where its run/cache/log folders are
-        self.start_services = (
-            start_services  # -s or auto-start: start [services] before handing over
-        )
+        # -s or auto-start: start the [services] before handing over
+        self.start_services = start_services
 
 
 def prepare(
@@ -101,18 +100,14 @@ def prepare(
     adir = ActivationDir(os.path.join(group_dir, f"{key}.{mode}"), valid=_valid_record)
     holder = procs.evaluating_shell(os.getppid()) if in_place else os.getpid()
 
+    # -s is checked before anything runs (supervisor missing: an error)
+    start = services == "start" and _services_can_start(manifest, True)
     record = adir.attachable() or adir.begin(lambda pid: _say_waiting(name, pid))
-    start = services == "start" or (
-        services is None and record is None and bool(manifest.auto_start)
-    )
+    if services is None and record is None and manifest.auto_start:
+        start = _services_can_start(manifest, False)
     extra: list[Op] = []
-    if start and manifest.services:
-        start = _services_can_start(manifest, services == "start")
-        if start:
-            extra.append(operations.SetVar("FLOX_ACTIVATE_START_SERVICES", "true"))
-    elif start and services == "start":
-        warn("-s: the manifest defines no [services]; nothing to start")
-        start = False
+    if start:
+        extra.append(operations.SetVar("FLOX_ACTIVATE_START_SERVICES", "true"))
     if record is None:
         if root_note is not None:
             warn(root_note)  # once per activation that starts, never when attaching
@@ -152,7 +147,7 @@ def _services_can_start(manifest: Manifest, asked: bool) -> bool:
     here = supported.system()
     if not any(s.applies(here) for s in manifest.services):
         if asked:
-            warn(f"-s: no [services] entry runs on {here}; nothing to start")
+            warn(f"-s: the manifest defines no [services] that run on {here}; nothing to start")
         return False
     from . import missing
 
@@ -270,9 +265,8 @@ def _start(
         from . import hook
 
         env = operations.apply(environ, base)
-        env["_ACTIVATE_IN_HOOK"] = (
-            ident.dotflox
-        )  # `activate services start` refuses to wait on itself
+        # `activate services start` in the hook would wait for this activation: it refuses
+        env["_ACTIVATE_IN_HOOK"] = ident.dotflox
         hook_ops = hook.run(manifest, env, adir.path, prelude)
     record: dict[str, object] = {
         "v": 1,
