@@ -222,6 +222,30 @@ export FROM_HOOK="hooked $(wc -l < "$FLOX_ENV_PROJECT/count" | tr -d ' ')"
 """
 
 
+def sandbox_processes(sandbox: Sandbox, word: bytes, *, argument: bool = False) -> list[int]:
+    """The live processes of this sandbox (its XDG_RUNTIME_DIR in their
+    environment) whose command line holds `word` (with `argument`: as one
+    whole argument)."""
+    mine = b"\0XDG_RUNTIME_DIR=" + str(sandbox.root / "runtime").encode() + b"\0"
+    found = []
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            with open(f"/proc/{pid}/environ", "rb") as f:
+                environ = b"\0" + f.read()
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                cmdline = f.read()
+            with open(f"/proc/{pid}/stat", "rb") as f:
+                state = f.read().rsplit(b")", 1)[1].split()[0]
+        except OSError:
+            continue
+        held = word in cmdline.split(b"\0") if argument else word in cmdline
+        if mine in environ and held and state != b"Z":
+            found.append(int(pid))
+    return found
+
+
 def hook_runs(sandbox: Sandbox) -> int:
     """How many times COUNTING_HOOK ran in this sandbox."""
     count = sandbox.project / "count"

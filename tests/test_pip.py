@@ -32,7 +32,14 @@ import pytest
 
 from wheels import make_wheel, standard_set
 
-from conftest import ACTIVATE, Sandbox, make_sandbox, stop_leftovers, wait_until
+from conftest import (
+    ACTIVATE,
+    Sandbox,
+    make_sandbox,
+    sandbox_processes,
+    stop_leftovers,
+    wait_until,
+)
 
 OPTIONS = '[options]\nactivate.pip.find-links = ["wheels"]\nactivate.pip.no-index = true\n'
 BUILD_STEP = "activate: installing"
@@ -556,27 +563,6 @@ class HeldWheel:
         """Put the wheel back as a plain file."""
         self.path.unlink()
         self.path.write_bytes(self.data)
-
-
-def sandbox_processes(sandbox: Sandbox, word: bytes) -> list[int]:
-    """The live processes of this sandbox whose command line holds `word`."""
-    mine = b"\0XDG_RUNTIME_DIR=" + str(sandbox.root / "runtime").encode() + b"\0"
-    found = []
-    for pid in os.listdir("/proc"):
-        if not pid.isdigit():
-            continue
-        try:
-            with open(f"/proc/{pid}/environ", "rb") as f:
-                environ = b"\0" + f.read()
-            with open(f"/proc/{pid}/cmdline", "rb") as f:
-                cmdline = f.read()
-            with open(f"/proc/{pid}/stat", "rb") as f:
-                state = f.read().rsplit(b")", 1)[1].split()[0]
-        except OSError:
-            continue
-        if mine in environ and word in cmdline and state != b"Z":
-            found.append(int(pid))
-    return found
 
 
 def installing(sandbox: Sandbox) -> list[int]:

@@ -25,7 +25,15 @@ from activator import manifest as manifest_mod
 from activator.errors import ActivateError
 from test_readonly import needs_mounts, read_only
 
-from conftest import ACTIVATE, CORPUS, IN_CI, Sandbox, in_place, wait_until
+from conftest import (
+    ACTIVATE,
+    CORPUS,
+    IN_CI,
+    Sandbox,
+    in_place,
+    sandbox_processes,
+    wait_until,
+)
 
 
 def _python_of(script: str) -> str:
@@ -103,24 +111,8 @@ def end(process: subprocess.Popen[bytes]) -> None:
 
 
 def running_with_arg(sandbox: Sandbox, arg: str) -> list[int]:
-    """Live processes of this sandbox whose command line has the word `arg`."""
-    mine = b"\0XDG_RUNTIME_DIR=" + str(sandbox.root / "runtime").encode() + b"\0"
-    found = []
-    for pid in os.listdir("/proc"):
-        if not pid.isdigit():
-            continue
-        try:
-            with open(f"/proc/{pid}/cmdline", "rb") as f:
-                argv = f.read().split(b"\0")
-            with open(f"/proc/{pid}/environ", "rb") as f:
-                environ = b"\0" + f.read()
-            with open(f"/proc/{pid}/stat", "rb") as f:
-                state = f.read().rsplit(b")", 1)[1].split()[0]
-        except OSError:
-            continue
-        if arg.encode() in argv and mine in environ and state != b"Z":
-            found.append(int(pid))
-    return found
+    """Live processes of this sandbox that have `arg` as one whole argument."""
+    return sandbox_processes(sandbox, arg.encode(), argument=True)
 
 
 def supervisord_pid(sandbox: Sandbox) -> int:

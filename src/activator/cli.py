@@ -143,6 +143,11 @@ def main(args: list[str] | None = None) -> int:
         report(e)
         return e.status
     except KeyboardInterrupt:
+        import signal
+
+        # a second SIGINT (timeout(1) and a terminal send one to the process and
+        # one to its group) must not interrupt the message with a traceback
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
         sys.stderr.write("activate: interrupted\n")
         return EXIT_INTERRUPTED
     except BrokenPipeError:
