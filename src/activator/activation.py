@@ -69,12 +69,17 @@ class Activation(Value):
 
 
 def prepare(
-    directory: str | None, file: str | None, mode: str | None, in_place: bool
+    directory: str | None,
+    file: str | None,
+    mode: str | None,
+    in_place: bool,
+    environ: dict[str, str] | None = None,
 ) -> Activation:
     """Attach to a live activation of the environment (`-d DIR`, `-f FILE`, or
     the nearest above the current folder), or start one, running the hook.
-    `in_place`: the calling shell holds the activation (`--print`), not this process."""
-    environ = dict(os.environ)
+    `in_place`: the calling shell holds the activation (`--print`), not this
+    process. `environ`: the environment it starts from (default: activate's own)."""
+    environ = dict(os.environ if environ is None else environ)
     loc = locate.find(directory, file, os.getcwd())
     root, root_note = state_root_and_note()  # the note: the usual root is unwritable
     group_dir = os.path.join(root, "envs", digest(loc.dotflox.encode()))

@@ -142,6 +142,47 @@ COMMANDS = (
         ),
     ),
     Command(
+        "hook",
+        "print the prompt hook that activates environments on cd",
+        "Print the code that makes your shell activate a project's environment in\n"
+        "place when you enter its folder, and deactivate it when you leave; only\n"
+        "environments you allowed (activate allow) are activated. Add to your rc file:\n"
+        '  bash:  eval "$(activate hook bash)"\n'
+        '  zsh:   eval "$(activate hook zsh)"\n'
+        "  fish:  activate hook fish | source\n"
+        '  tcsh:  eval "`activate hook tcsh`"\n'
+        "See docs/auto-activation.md.",
+        args=(Arg("SHELL", "the shell", choices=SHELLS),),
+        examples=("activate hook bash",),
+    ),
+    Command(
+        "allow",
+        "let the environment activate automatically on cd",
+        "Allow the environment to be activated by the prompt hook (activate hook)\n"
+        "when the shell enters its folder. The permission covers the manifest\n"
+        "and every manifest it includes as they are now: an edit withdraws it\n"
+        "until the next activate allow. Explicit activations never need it.",
+        options=(DIR, FILE),
+        examples=("activate init /tmp/allow-demo; activate allow -d /tmp/allow-demo",),
+    ),
+    Command(
+        "deny",
+        "withdraw activate allow",
+        "Withdraw the permission given by activate allow; a shell where the\n"
+        "environment was activated automatically deactivates it at its next prompt.",
+        options=(DIR, FILE),
+        examples=("activate init /tmp/deny-demo; activate deny -d /tmp/deny-demo",),
+    ),
+    Command(
+        "hook-env",
+        "(run by the prompt hook) print auto-activation code",
+        "Print the code that brings the calling shell's automatic activations up\n"
+        "to date with its folder: the prompt hook runs this when the folder or a\n"
+        "manifest changed. Not meant to be typed.",
+        args=(Arg("SHELL", "the shell", choices=SHELLS),),
+        examples=("activate hook-env bash",),
+    ),
+    Command(
         "edit",
         "edit the manifest; it is saved only when valid",
         "Open the manifest in $VISUAL or $EDITOR (else vi), working on a copy.\n"

@@ -1,0 +1,33 @@
+# activate's prompt hook for bash: auto-activation on cd (docs/auto-activation.md).
+# At each prompt, builtins decide whether the folder or a watched file (the
+# manifests, the trust store) changed since the last look; only then does
+# `activate hook-env bash` run, printing the code that deactivates and
+# activates environments in place. Works under set -u and set -e.
+_activate_auto_cmd=@ENTRIES@
+_activate_auto_changed() {
+  [[ ${_activate_auto_pwd-} == "$PWD" && -n ${_activate_auto_stamp-} ]] || return 0
+  local _activate_auto_f
+  for _activate_auto_f in ${_activate_auto_watch[@]+"${_activate_auto_watch[@]}"}; do
+    if [[ $_activate_auto_f -nt $_activate_auto_stamp ]]; then return 0; fi
+  done
+  return 1
+}
+# Gives the rest of PROMPT_COMMAND the status the prompt started with (not
+# under set -e, where a failing status would end the shell).
+_activate_auto_status() {
+  case $- in *e*) return 0 ;; esac
+  return "$1"
+}
+# Run at the top level of PROMPT_COMMAND, not in a function, so that what
+# [profile] code declares is global.
+_activate_auto_line='_activate_auto_s=$?; if _activate_auto_changed; then eval "$(command "$_activate_auto_cmd" hook-env bash)"; _activate_auto_pwd=$PWD; fi; _activate_auto_status "$_activate_auto_s"'
+case "${PROMPT_COMMAND[*]-}" in
+*_activate_auto_changed*) ;;
+*)
+  if [[ -n ${PROMPT_COMMAND+set} && ${PROMPT_COMMAND@a} == *a* ]]; then
+    PROMPT_COMMAND=("$_activate_auto_line" "${PROMPT_COMMAND[@]}")
+  else
+    PROMPT_COMMAND=$_activate_auto_line${PROMPT_COMMAND:+$'\n'$PROMPT_COMMAND}
+  fi
+  ;;
+esac
