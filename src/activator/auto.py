@@ -116,9 +116,7 @@ class Decision(Value):
         self.state: list[Entry] = []
 
 
-def decide(
-    state: list[Entry], here: list[Found], stack: list[str], active: set[str]
-) -> Decision:
+def decide(state: list[Entry], here: list[Found], stack: list[str], active: set[str]) -> Decision:
     """Compare what the shell has (`state`; `stack`: its in-place records,
     newest last; `active`: the .flox folders active in it) with the projects
     it is in now (`here`, outermost first)."""
@@ -129,8 +127,9 @@ def decide(
             e.st = "off"
     wanted: list[tuple[Found, Entry]] = []
     for f in here:
-        e = old.get(f.project)
-        if e is None:  # entering
+        known = old.get(f.project)
+        e = known if known is not None else Entry(f.project, "new")
+        if known is None:  # entering
             if os.path.join(f.project, ".flox") in active:
                 e = Entry(f.project, "ext", f.fp)
             elif f.allowed:

@@ -41,8 +41,8 @@ def run(inv: Invocation) -> int:
     for project in auto.projects(cwd):
         try:
             here.append(auto.find(project))
-        except OSError as e:  # an unreadable manifest cannot activate
-            warn(f"cannot read {e.filename}: {e.strerror}")
+        except OSError as problem:  # an unreadable manifest cannot activate
+            warn(f"cannot read {problem.filename}: {problem.strerror}")
     active = {e.get("path", "") for e in planner.active_environments(environ)}
     stack = environ.get(inplace.STACK, "").split()
     d = auto.decide(auto.load(path), here, stack, active)
@@ -82,12 +82,13 @@ def run(inv: Invocation) -> int:
     kept = []
     for e in d.state:
         if e.project in stuck:
-            e = auto.Entry(e.project, "ext", e.fp)
+            kept.append(auto.Entry(e.project, "ext", e.fp))
         elif e.project in failed:
-            e = auto.Entry(e.project, "err", e.fp)
+            kept.append(auto.Entry(e.project, "err", e.fp))
         elif e.project in records:
-            e = auto.Entry(e.project, "on", e.fp, records[e.project])
-        kept.append(e)
+            kept.append(auto.Entry(e.project, "on", e.fp, records[e.project]))
+        else:
+            kept.append(e)
 
     auto.save(path, kept, started)
     if first:

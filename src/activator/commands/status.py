@@ -65,6 +65,7 @@ def collect(directory: str | None, file: str | None) -> dict[str, object]:
         "not_provided": missing.items(m) if m is not None else None,
         "catalog": _catalog(m) if m is not None else None,
         "lock": _locked(loc.manifest_path),
+        "auto": _auto(loc),
     }
     group = os.path.join("envs", digest(loc.dotflox.encode()))
     activations = [a for root in roots for a in _activations(os.path.join(root, group), key)]
@@ -74,6 +75,28 @@ def collect(directory: str | None, file: str | None) -> dict[str, object]:
         "project": project,
         "activations": activations,
     }
+
+
+def _auto(loc: locate.Location) -> str | None:
+    """Whether the prompt hook may activate the environment (`activate allow`):
+    "allowed", "changed" (allowed, then edited), "not allowed"; None for a bare
+    manifest file (only a project's .flox activates automatically)."""
+    from .. import auto
+
+    if loc.dotflox != os.path.join(loc.project, ".flox"):
+        return None
+    try:
+        found = auto.find(loc.project)
+    except OSError:
+        return None
+    return "allowed" if found.allowed else "changed" if found.changed else "not allowed"
+
+
+AUTO_LINES = {
+    "allowed": "allowed to activate automatically on cd",
+    "changed": 'changed since allowed: not activated automatically until "activate allow"',
+    "not allowed": 'not allowed to activate automatically ("activate allow" allows it)',
+}
 
 
 def _read(loc: locate.Location) -> Manifest | None:
@@ -240,6 +263,8 @@ def _plain(data: dict[str, object]) -> None:
     project = data["project"]
     if isinstance(project, dict):
         lines.append(f"project: {project['name']} in {project['path']}")
+        if project["auto"]:
+            lines.append(f"  {AUTO_LINES[project['auto']]}")
         if project["not_provided"]:
             lines.append(f"  not provided: {_short(project['not_provided'])}")
         for c in project["catalog"] or []:
@@ -295,6 +320,8 @@ def _table(data: dict[str, object]) -> None:
     if not isinstance(project, dict):
         console.print("no project here (no .flox above this folder)")
         return
+    if project["auto"]:
+        console.print(AUTO_LINES[project["auto"]])
     if project["not_provided"]:
         console.print(f"[yellow]not provided:[/] {escape(_short(project['not_provided']))}")
     lock = project["lock"]
