@@ -163,7 +163,7 @@ COMMANDS = (
         "and every manifest it includes as they are now: an edit withdraws it\n"
         "until the next activate allow. Explicit activations never need it.",
         options=(DIR, FILE),
-        examples=("activate init /tmp/allow-demo; activate allow -d /tmp/allow-demo",),
+        examples=("activate init myproject && activate allow -d myproject",),
     ),
     Command(
         "deny",
@@ -171,7 +171,7 @@ COMMANDS = (
         "Withdraw the permission given by activate allow; a shell where the\n"
         "environment was activated automatically deactivates it at its next prompt.",
         options=(DIR, FILE),
-        examples=("activate init /tmp/deny-demo; activate deny -d /tmp/deny-demo",),
+        examples=("activate init myproject && activate deny -d myproject",),
     ),
     Command(
         "hook-env",
