@@ -249,7 +249,7 @@ def test_deactivate_stays_off_until_left(
 def test_edit_withdraws_trust(sandbox: Sandbox, shell: str, terminals: list[Terminal]) -> None:
     """An edit deactivates it with one message; allowing the new version
     activates it again (the new content); `deny` deactivates it."""
-    app = sandbox.root / "app"
+    app = sandbox.root / "my app $x"  # watched by its path: spaces and `$` too
     app.mkdir()
     path = write_project(app, {"AUTO_VALUE": "first"})
     sandbox.run(["allow", "-d", str(app)])
@@ -272,7 +272,7 @@ def test_edit_withdraws_trust(sandbox: Sandbox, shell: str, terminals: list[Term
     assert t.env()["AUTO_VALUE"] == "second"
     t.run(f"{ACTIVATE} deny")
     assert "AUTO_VALUE" not in t.env()
-    assert "(app)" not in t.prompt
+    assert "(my app" not in t.prompt
     t.run("cd /")
     t.run(f"cd '{app}'")
     assert "is not allowed" in t.said
@@ -302,15 +302,15 @@ def test_user_prompt_hooks_kept(sandbox: Sandbox, shell: str, terminals: list[Te
 
 
 def test_bash_prompt_command_array(sandbox: Sandbox, terminals: list[Terminal]) -> None:
-    """bash: a PROMPT_COMMAND array keeps its elements, the hook comes first."""
+    """bash: a PROMPT_COMMAND array keeps its elements, the hook is added
+    once (the hook line runs twice here)."""
     marks = sandbox.root / "marks"
     app = sandbox.root / "app"
     app.mkdir()
     write_project(app, {"AUTO_VALUE": "v"})
     sandbox.run(["allow", "-d", str(app)])
-    t = open_terminal(
-        terminals, "bash", sandbox, f"PROMPT_COMMAND=('echo one >> {marks}' 'echo two >> {marks}')"
-    )
+    array = f"PROMPT_COMMAND=('echo one >> {marks}' 'echo two >> {marks}')"
+    t = open_terminal(terminals, "bash", sandbox, array + "\n" + HOOK_LINE["bash"])  # twice
     t.run(f"cd '{app}'")
     assert t.env()["AUTO_VALUE"] == "v"
     assert t.run("echo ${#PROMPT_COMMAND[@]}") == "3"
