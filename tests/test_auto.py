@@ -362,3 +362,56 @@ def test_no_double_activation(sandbox: Sandbox, shell: str, terminals: list[Term
     assert env.get("_ACTIVATE_INPLACE", "") == ""  # not activated in place on top
     assert json.loads(env["_FLOX_ACTIVE_ENVIRONMENTS"])[0]["name"] == "app"
     assert len(json.loads(env["_FLOX_ACTIVE_ENVIRONMENTS"])) == 1
+
+
+def test_allow_covers_included_manifests(sandbox: Sandbox) -> None:
+    """The permission covers the manifests the manifest includes: an edit to
+    one of them withdraws it, and `activate allow` gives it back."""
+    base = sandbox.root / "base"
+    base.mkdir()
+    base_manifest = write_project(base, {"FROM_BASE": "1"})
+    app = sandbox.root / "app"
+    app.mkdir()
+    own = write_project(app, {"AUTO_VALUE": "v"})
+    own.write_text(own.read_text() + '[include]\nenvironments = [{ dir = "../base" }]\n')
+
+    def auto() -> str:
+        done = sandbox.run(["status", "--json"], cwd=app)
+        assert done.returncode == 0, done.stderr
+        value: str = json.loads(done.stdout)["project"]["auto"]
+        return value
+
+    assert auto() == "not allowed"
+    done = sandbox.run(["allow"], cwd=app)
+    assert done.returncode == 0 and done.stdout == ""
+    assert "(and the 1 it includes)" in done.stderr
+    assert auto() == "allowed"
+    base_manifest.write_text(base_manifest.read_text() + "# an edit\n")
+    assert auto() == "changed"
+    sandbox.run(["allow"], cwd=app)
+    assert auto() == "allowed"
+    done = sandbox.run(["deny"], cwd=app)
+    assert done.returncode == 0 and "may no longer activate automatically" in done.stderr
+    assert auto() == "not allowed"
+    trust = sandbox.home / ".local" / "share" / "activate" / "trust"
+    assert trust.stat().st_mode & 0o777 == 0o700
+
+
+def test_allow_refuses_a_bare_manifest_file(sandbox: Sandbox) -> None:
+    """Only a project's .flox/env/manifest.toml activates automatically."""
+    bare = sandbox.root / "tools.toml"
+    bare.write_text("version = 1\n")
+    done = sandbox.run(["allow", "-f", str(bare)])
+    assert done.returncode == 2
+    assert "only those activate automatically" in done.stderr
+
+
+def test_trust_records_are_private(sandbox: Sandbox) -> None:
+    """The trust store is a 0700 folder of 0600 files."""
+    write_project(sandbox.project, {"AUTO_VALUE": "v"})
+    assert sandbox.run(["allow"]).returncode == 0
+    trust = sandbox.home / ".local" / "share" / "activate" / "trust"
+    assert trust.stat().st_mode & 0o777 == 0o700
+    records = list(trust.iterdir())
+    assert len(records) == 1
+    assert records[0].stat().st_mode & 0o777 == 0o600
