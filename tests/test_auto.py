@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -415,3 +416,39 @@ def test_trust_records_are_private(sandbox: Sandbox) -> None:
     records = list(trust.iterdir())
     assert len(records) == 1
     assert records[0].stat().st_mode & 0o777 == 0o600
+
+
+def test_activate_runs_only_when_something_changed(
+    sandbox: Sandbox, shell: str, terminals: list[Terminal]
+) -> None:
+    """The hook starts `activate` (which rewrites the shell's stamp file) only
+    when the projects the shell is in or a watched file changed: not at a
+    plain prompt, nor on a cd within a project or between folders outside
+    any project."""
+    app = sandbox.root / "app"
+    (app / "sub" / "deeper").mkdir(parents=True)
+    (sandbox.root / "out1").mkdir()
+    (sandbox.root / "out2").mkdir()
+    write_project(app, {"AUTO_VALUE": "v"})
+    sandbox.run(["allow", "-d", str(app)])
+    t = open_terminal(terminals, shell, sandbox)
+    stamp = Path(t.run("echo $_activate_auto_stamp"))
+
+    def runs_of_activate(command: str) -> bool:
+        before = stamp.stat().st_mtime_ns
+        t.run(command)
+        return stamp.stat().st_mtime_ns != before
+
+    assert runs_of_activate(f"cd '{app}'")  # entering
+    assert t.env()["AUTO_VALUE"] == "v"
+    if shell == "tcsh":  # -M counts seconds: a file of the stamp's second is looked at again
+        time.sleep(1.1)
+        t.run("true")
+    assert not runs_of_activate("true")
+    assert not runs_of_activate("cd sub/deeper")
+    assert t.env()["AUTO_VALUE"] == "v"
+    assert runs_of_activate(f"touch '{app}/.flox/env/manifest.toml'")  # a watched file
+    assert t.env()["AUTO_VALUE"] == "v"  # the same content: still allowed, still on
+    assert runs_of_activate(f"cd '{sandbox.root}/out1'")  # leaving
+    assert "AUTO_VALUE" not in t.env()
+    assert not runs_of_activate(f"cd '{sandbox.root}/out2'")
