@@ -295,7 +295,8 @@ def build(bench: Bench) -> None:
 # one line of microseconds each. $1: the set-up code, $2: the project, $3: N.
 # "same": the shell stays in the project (nothing changed); "enter": each
 # prompt follows a cd into the project (the shell leaves it again, untimed);
-# "leave": each prompt follows a cd out of it.
+# "leave": each prompt follows a cd out of it; "cd": a cd to a folder below
+# the project (no project entered or left).
 PROMPT_LOOP = r"""
 setup=$1 project=$2 kind=$3 n=$4
 eval "$setup"
@@ -310,6 +311,8 @@ for ((i = 0; i < n; i++)); do
          us; t0=$REPLY; eval "${PROMPT_COMMAND-}"; us; echo $((REPLY - t0)) ;;
   leave) cd "$project"; eval "${PROMPT_COMMAND-}"; cd /
          us; t0=$REPLY; eval "${PROMPT_COMMAND-}"; us; echo $((REPLY - t0)) ;;
+  cd) cd "$project/deep/er"; us; t0=$REPLY; eval "${PROMPT_COMMAND-}"; us; echo $((REPLY - t0))
+      cd "$project"; eval "${PROMPT_COMMAND-}" ;;
   print) cd "$project"; us; t0=$REPLY; eval "$(activate --print --shell bash)"; us; echo $((REPLY - t0))
          eval "$(activate deactivate --shell bash)" ;;
   esac
@@ -348,6 +351,8 @@ def prompts(bench: Bench) -> None:
         (auto / "mise.toml").write_text('[env]\nGREETING = "hello"\n')
         subprocess.run([mise, "trust", str(auto / "mise.toml")], env=bench.env, capture_output=True)
         loop("bash prompt, mise hook-env, no change", f'eval "$({mise} activate bash)"', "same")
+    (auto / "deep" / "er").mkdir(parents=True)
+    loop("bash prompt, activate hook, cd in a project", hook, "cd")
     loop("enter a project: activate hook (attach)", hook, "enter")
     loop("leave a project: activate hook", hook, "leave")
     loop("eval activate --print, in place (attach)", ":", "print")
