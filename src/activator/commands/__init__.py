@@ -79,6 +79,8 @@ Ways to activate:
       bash, zsh:  eval "$(activate --print)"
       fish:       activate --print | source
       tcsh:       eval "`activate --print`"
+  activate hook SHELL       in your startup file: activate allowed projects in
+                            place on cd, deactivate on leaving (activate help hook)
 """
 
 EPILOGUE = """\
