@@ -40,10 +40,11 @@ _activate_auto_line='_activate_auto_s=$?; if _activate_auto_changed; then eval "
 case "${PROMPT_COMMAND[*]-}" in
 *_activate_auto_changed*) ;;
 *)
-  if [[ -n ${PROMPT_COMMAND+set} && ${PROMPT_COMMAND@a} == *a* ]]; then
-    PROMPT_COMMAND=("$_activate_auto_line" "${PROMPT_COMMAND[@]}")
-  else
-    PROMPT_COMMAND=$_activate_auto_line${PROMPT_COMMAND:+$'\n'$PROMPT_COMMAND}
-  fi
+  # An array (bash 5.1 runs each element): the hook becomes the first one.
+  # `declare -p`, not ${PROMPT_COMMAND@a}: bash before 4.4 (macOS's 3.2) has no @a.
+  case $(declare -p PROMPT_COMMAND 2>/dev/null) in
+  "declare -a"*) PROMPT_COMMAND=("$_activate_auto_line" "${PROMPT_COMMAND[@]}") ;;
+  *) PROMPT_COMMAND=$_activate_auto_line${PROMPT_COMMAND:+$'\n'$PROMPT_COMMAND} ;;
+  esac
   ;;
 esac
