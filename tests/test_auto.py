@@ -452,3 +452,51 @@ def test_activate_runs_only_when_something_changed(
     assert runs_of_activate(f"cd '{sandbox.root}/out1'")  # leaving
     assert "AUTO_VALUE" not in t.env()
     assert not runs_of_activate(f"cd '{sandbox.root}/out2'")
+
+
+# What a shell's dump leaves out, besides what test_deactivate's DUMP drops:
+# the folder history fish keeps, the command hash zsh keeps (`commands`).
+UNSTABLE_LINES = re.compile(r"^(dirprev|dirnext|__fish_last_dir|LINENO|HISTCMD|commands)=")
+
+
+def test_leaving_restores_the_shell_exactly(
+    sandbox: Sandbox, shell: str, terminals: list[Terminal]
+) -> None:
+    """After entering a project and leaving it, the shell's variables (with
+    values), functions and aliases are exactly what they were."""
+    from test_deactivate import DUMP
+
+    app = sandbox.root / "app"
+    app.mkdir()
+    path = write_project(app, {"AUTO_VALUE": HOSTILE_VALUE})
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("[vars]\n", '[vars]\nPATH = "/auto/bin:$PATH"\n', 1))
+    sandbox.run(["allow", "-d", str(app)])
+    t = open_terminal(terminals, shell, sandbox)
+    dumps = sandbox.root / "shell-dumps"
+    dumps.mkdir()
+    if shell == "tcsh":
+        dump = (
+            "alias > {0}; set | grep -v -E '^(_|status|cwd|owd)\t' >> {0}; printenv | sort >> {0}"
+        )
+    else:
+        t.run(DUMP[shell])
+        dump = "dump > {0}"
+    t.run("cd /")
+    t.run(f"cd '{sandbox.root}'")
+    t.run(dump.format(dumps / "before"))
+    t.run(f"cd '{app}'")
+    assert "(app)" in t.prompt and t.has_autofn()
+    assert t.env()["PATH"].split(":")[1] == "/auto/bin"
+    t.run(dump.format(dumps / "during"))
+    t.run("cd /")
+    t.run(f"cd '{sandbox.root}'")
+    t.run(dump.format(dumps / "after"))
+
+    def lines(name: str) -> list[str]:
+        text = (dumps / name).read_text(encoding="utf-8", errors="surrogateescape")
+        return [line for line in text.split("\n") if not UNSTABLE_LINES.match(line)]
+
+    assert any(line.startswith("_activate_auto_cmd") for line in lines("before"))
+    assert lines("during") != lines("before")  # the dump sees what activation changes
+    assert lines("after") == lines("before")
