@@ -187,9 +187,9 @@ def unsupported(data: dict[str, object]) -> dict[str, list[str]]:
         out["services"] = [k for k, v in services.items() if isinstance(v, dict)]
     include = data.get("include") or {}
     assert isinstance(include, dict)
-    envs = include.get("environments") or []
-    if envs:
-        out["include"] = [e.get("dir") or f"remote {e['remote']}" for e in envs]
+    remote = [f"remote {e['remote']}" for e in include.get("environments") or [] if "remote" in e]
+    if remote:  # a dir is merged (the tests make its folder: make_included)
+        out["include"] = remote
     other: list[str] = []
     hook = data.get("hook") or {}
     assert isinstance(hook, dict)
@@ -231,9 +231,32 @@ def systems_warning_expected(data: dict[str, object]) -> bool:
 NOTE_LINES = {
     "install": "activate: [install] not available without Nix: ",
     "services": "activate: [services] not started (not supported yet): ",
-    "include": "activate: [include] not merged (not supported yet): ",
+    "include": "activate: [include] not merged (FloxHub is not reachable): ",
     "other": "activate: not supported yet, ignored: ",
 }
+
+
+INCLUDED = """version = 1
+[vars]
+INCLUDED_FROM = "{dir}"
+[hook]
+on-activate = 'export INCLUDED_HOOK="{dir}"'
+"""
+
+
+def make_included(sandbox: Sandbox, manifest: Path) -> list[str]:
+    """Make the environment of each `dir` include of `manifest` in the sandbox's
+    project (a small one with a variable and a hook naming its dir); the dirs."""
+    if toml_error(manifest) is not None:
+        return []
+    include = data_of(manifest).get("include") or {}
+    assert isinstance(include, dict)
+    dirs = [str(e["dir"]) for e in include.get("environments") or [] if "dir" in e]
+    for d in dirs:
+        target = sandbox.project / d / ".flox" / "env" / "manifest.toml"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(INCLUDED.format(dir=d))
+    return dirs
 
 
 def note_items(stderr: str) -> dict[str, list[str]]:
@@ -320,6 +343,7 @@ def test_manifest_is_read(sandbox: Sandbox, manifest: Path) -> None:
 
     # The copy with the hook emptied, so that reading it runs nothing.
     sandbox.write_manifest(without_hook(manifest))
+    make_included(sandbox, manifest)
     result = sandbox.run(["--print", "--shell", "bash"], env=WIDE)
     assert result.returncode == 0, result.stderr
     assert "export FLOX_ENV='" in result.stdout
@@ -359,6 +383,7 @@ def test_generated_code_passes_the_shells_syntax_check(
 ) -> None:
     text = without_hook(manifest)  # the hook emptied: this test runs no hook
     sandbox.write_manifest(text)
+    make_included(sandbox, manifest)
     env = dict(sandbox.env)
 
     # In place: the --print output (for tcsh, the file its `source` line names).
@@ -490,6 +515,7 @@ def failed_step(summary: str, status: int) -> str | None:
 def test_activate_true_succeeds_or_fails_cleanly(sandbox: Sandbox, manifest: Path) -> None:
     sandbox.manifest.parent.mkdir(parents=True)
     sandbox.manifest.write_bytes(manifest.read_bytes())
+    make_included(sandbox, manifest)
     outcome = run_bounded(sandbox, ["--", "true"], HOOK_TIMEOUT)
     tail = "\n".join(outcome.stderr.splitlines()[-30:])
     assert outcome.status is not None, f"still running after {HOOK_TIMEOUT} s:\n{tail}"

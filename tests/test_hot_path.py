@@ -30,7 +30,7 @@ NEVER = {
 CORE = {
     "__future__", "_sha256", "activator", "activator.activation", "activator.bundled",
     "activator.cli", "activator.commands", "activator.errors", "activator.grammar", "activator.launch", "activator.locate",
-    "activator.manifest", "activator.operations", "activator.planner", "activator.procs",
+    "activator.manifest", "activator.operations", "activator.outside", "activator.planner", "activator.procs",
     "activator.registry", "activator.state", "activator.supported", "activator.values",
     "activator.varrefs",
 }  # fmt: skip
@@ -143,6 +143,34 @@ def test_print_finding_the_calling_shell_imports_only_what_it_uses(attached: San
     if not sys.platform.startswith("linux"):
         pytest.skip("elsewhere the calling shell is found with shellingham")
     _check(imported(["--print"], attached, via_shell="bash"), PRINT)
+
+
+# `activate --outside -- CMD` reads one saved file and execs: no manifest, no engine.
+OUTSIDE = {
+    "__future__", "activator", "activator.bundled", "activator.cli", "activator.commands",
+    "activator.errors", "activator.grammar", "activator.launch", "activator.outside",
+    "activator.procs", "activator.registry", "activator.state", "activator.supported",
+    "activator.values",
+}  # fmt: skip
+
+
+def test_outside_imports_only_what_it_uses(attached: Sandbox) -> None:
+    inside = sandbox_inside(attached)
+    found = imported(["--outside", "--", "true"], inside)
+    _check(found, OUTSIDE)
+    assert "activator.outside" in found  # it did read the saved environment
+
+
+def sandbox_inside(sandbox: Sandbox) -> Sandbox:
+    """`sandbox` with the environment an activation hands over (`_ACTIVATE_OUTSIDE` set)."""
+    import json
+
+    dumped = sandbox.run(
+        ["--", "python3", "-c", "import json, os; print(json.dumps(dict(os.environ)))"]
+    )
+    env = json.loads(dumped.stdout)
+    assert "_ACTIVATE_OUTSIDE" in env
+    return Sandbox(sandbox.root, sandbox.home, sandbox.project, env)
 
 
 def test_the_check_itself_sees_a_heavy_import(attached: Sandbox) -> None:

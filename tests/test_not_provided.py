@@ -29,7 +29,7 @@ tool.flake = "github:owner/tool"
 [services]
 db.command = "postgres"
 [include]
-environments = [{ dir = "../base" }, { remote = "owner/env" }]
+environments = [{ remote = "owner/env" }]
 [build.app]
 command = "make"
 [options]
@@ -40,7 +40,7 @@ LINES = [
     'activate: [install] not available without Nix: go (pkg-path "go"), '
     'pip (pkg-path "python311Packages.pip"), node (pkg-path "nodejs_20"), tool (flake "github:owner/tool")',
     "activate: [services] not started (not supported yet): db",
-    "activate: [include] not merged (not supported yet): ../base, remote owner/env",
+    "activate: [include] not merged (FloxHub is not reachable): remote owner/env",
     "activate: not supported yet, ignored: [build]",
 ]
 
@@ -125,7 +125,6 @@ def test_status_lists_what_was_not_provided(sandbox: Sandbox) -> None:
         ("package", "node", 'pkg-path "nodejs_20"'),
         ("package", "tool", 'flake "github:owner/tool"'),
         ("service", "db", ""),
-        ("include", "../base", ""),
         ("include", "remote owner/env", ""),
         ("other", "[build]", ""),
     ]
@@ -134,9 +133,7 @@ def test_status_lists_what_was_not_provided(sandbox: Sandbox) -> None:
         assert got == expected
         assert all(i["why"] for i in where["not_provided"])
     plain = result.stdout[end:]
-    short = (
-        "[install] go, pip, node, tool; [services] db; [include] ../base, remote owner/env; [build]"
-    )
+    short = "[install] go, pip, node, tool; [services] db; [include] remote owner/env; [build]"
     assert f"  project: not provided: {short}" in plain
     assert f"\n  not provided: {short}" in plain
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 import os
 import sys
 
-from . import __version__, locate, operations, planner, procs, registry, supported
+from . import __version__, locate, operations, outside, planner, procs, registry, supported
 from .errors import ActivateError, warn
 from .manifest import Manifest
-from .operations import Op, decode_ops, encode_ops
+from .operations import Op, PathEdit, SetVar, UnsetVar, decode_ops, encode_ops
 from .registry import ActivationDir
 from .state import (
     cache_home,
@@ -25,6 +25,10 @@ from .state import (
 )
 from .supported import DEFAULT_MODE
 from .values import Value
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Iterable
 
 
 class Activation(Value):
@@ -74,29 +78,34 @@ def prepare(
     mode: str | None,
     in_place: bool,
     environ: dict[str, str] | None = None,
+    *,
+    mark_outside: bool = True,
 ) -> Activation:
     """Attach to a live activation of the environment (`-d DIR`, `-f FILE`, or
     the nearest above the current folder), or start one, running the hook.
-    `in_place`: the calling shell holds the activation (`--print`), not this
-    process. `environ`: the environment it starts from (default: activate's own)."""
+    `in_place`: the calling shell holds the activation (`--print`), not this process.
+    `environ`: the environment it starts from (default: activate's own).
+    `mark_outside`: the final environment carries `_ACTIVATE_OUTSIDE` (see
+    outside.py); False for `--print --shell json`, which hands over no environment."""
     environ = dict(os.environ if environ is None else environ)
     loc = locate.find(directory, file, os.getcwd())
     root, root_note = state_root_and_note()  # the note: the usual root is unwritable
     group_dir = os.path.join(root, "envs", digest(loc.dotflox.encode()))
-    key = digest(loc.manifest_bytes, loc.env_json, __version__.encode())
-    manifest, name = _manifest(loc, group_dir, key)
+    cache_key = digest(loc.manifest_bytes, loc.env_json, __version__.encode())
+    manifest, name, key = _manifest(loc, group_dir, cache_key)
     mode = mode or manifest.mode or DEFAULT_MODE
     ident = planner.Identity(loc.dotflox, loc.project, name, mode)
     adir = ActivationDir(os.path.join(group_dir, f"{key}.{mode}"), valid=_valid_record)
     holder = procs.evaluating_shell(os.getppid()) if in_place else os.getpid()
+    outside_key = outside.save(root, environ) if mark_outside else ""
 
     record = adir.attachable() or adir.begin(lambda pid: _say_waiting(name, pid))
     if record is None:
         if root_note is not None:
             warn(root_note)  # once per activation that starts, never when attaching
-        registry.collect_garbage(group_dir, key, os.path.join(root, "launch"))
+        registry.collect_garbage(group_dir, {key, cache_key}, os.path.join(root, "launch"))
         try:
-            record, ops = _start(manifest, ident, environ, adir)
+            record, ops = _start(manifest, ident, environ, adir, outside_key)
             held_before = adir.add_holder(holder)
             adir.finish(record)
         except BaseException:
@@ -107,9 +116,16 @@ def prepare(
         ident = ident.replace(base=str(record.get("base") or ""))
         ops = planner.build(manifest, ident, environ, decode_ops(record["hook"]))
     final = operations.apply(environ, ops)
+    if outside_key:
+        outside.point(outside_key, environ, final, _names(ops))
     return Activation(
         environ, ops, final, root, group_dir, key, manifest, holder, held_before, adir.path
     )
+
+
+def _names(ops: Iterable[Op]) -> list[str]:
+    """The variables a plan sets, edits or unsets."""
+    return [op.name for op in ops if isinstance(op, SetVar | UnsetVar | PathEdit)]
 
 
 def provide_packages(
@@ -126,8 +142,10 @@ def provide_packages(
 
     loc = locate.find(directory, file, os.getcwd())
     group_dir = os.path.join(state_root_and_note()[0], "envs", digest(loc.dotflox.encode()))
-    key = digest(loc.manifest_bytes, loc.env_json, __version__.encode())
-    m, name = _manifest(loc, group_dir, key)  # parsed once per manifest version, as activation does
+    cache_key = digest(loc.manifest_bytes, loc.env_json, __version__.encode())
+    m, name, _ = _manifest(
+        loc, group_dir, cache_key
+    )  # parsed once per manifest version, as activation does
     mode = mode or m.mode or DEFAULT_MODE
     ident = planner.Identity(loc.dotflox, loc.project, name, mode)
     ident = ident.replace(base=_writable_base(ident))
@@ -137,32 +155,45 @@ def provide_packages(
     return m, mode
 
 
-def _manifest(loc: locate.Location, group_dir: str, key: str) -> tuple[Manifest, str]:
-    """The parsed manifest and the environment's name: cached per manifest bytes."""
+def _manifest(loc: locate.Location, group_dir: str, key: str) -> tuple[Manifest, str, str]:
+    """The parsed manifest (composed with what it includes), the environment's
+    name and the activation's identity key: cached per manifest bytes (`key`);
+    the identity covers every included manifest, re-read each time to see an edit."""
     cache = os.path.join(group_dir, f"{key}.manifest")
     raw = read_file(cache)
     data = registry.decode(raw) if raw is not None else None
     if data is not None and data.get("path") == loc.manifest_path:
         try:
-            return Manifest.from_record(data["manifest"]), str(data["name"])  # type: ignore[arg-type]
+            m = Manifest.from_record(data["manifest"])  # type: ignore[arg-type]
+            if not m.included:
+                return m, str(data["name"]), key
+            from . import compose  # only for a manifest with [include]
+
+            stamp = compose.stamp([path for _, path in m.included])
+            if stamp is not None and stamp == data.get("included"):
+                return m, str(data["name"]), digest(key.encode(), stamp.encode())
         except (KeyError, TypeError, ValueError, AssertionError):
             pass
-    from . import manifest as manifest_mod
+    from . import compose
 
-    m = manifest_mod.load(loc.manifest_path, loc.manifest_bytes)
+    m, stamp = compose.load(loc.manifest_path, loc.manifest_bytes)
     name = locate.env_name(loc)
     makedirs_private(group_dir)
-    write_atomic(
-        cache, registry.encode({"path": loc.manifest_path, "name": name, "manifest": m.to_record()})
-    )
-    return m, name
+    record = {"path": loc.manifest_path, "name": name, "manifest": m.to_record()}
+    write_atomic(cache, registry.encode({**record, "included": stamp}))
+    return m, name, digest(key.encode(), stamp.encode()) if stamp else key
 
 
 def _start(
-    manifest: Manifest, ident: planner.Identity, environ: dict[str, str], adir: ActivationDir
+    manifest: Manifest,
+    ident: planner.Identity,
+    environ: dict[str, str],
+    adir: ActivationDir,
+    outside_key: str = "",
 ) -> tuple[dict[str, object], list[Op]]:
     """Run the hook (if any); return the record to publish and the whole plan
-    (built once: building reads the .env files, and notes missing ones)."""
+    (built once: building reads the .env files, and notes missing ones).
+    `outside_key`: the hook, too, can run `activate --outside` (outside.py)."""
     import time
 
     if manifest.packages or manifest.services or manifest.includes or manifest.unsupported:
@@ -200,7 +231,10 @@ def _start(
     if (manifest.hook is not None and manifest.hook.strip()) or prelude:
         from . import hook
 
-        hook_ops = hook.run(manifest, operations.apply(environ, base), adir.path, prelude)
+        hook_env = operations.apply(environ, base)
+        if outside_key:
+            outside.point(outside_key, environ, hook_env, _names(base))
+        hook_ops = hook.run(manifest, hook_env, adir.path, prelude)
     record: dict[str, object] = {
         "v": 1,
         "hook": encode_ops(hook_ops),

@@ -83,7 +83,7 @@ def fingerprint(manifest: str) -> tuple[str, list[str]]:
     try:
         from . import compose
 
-        composed = compose.load(manifest, raw)
+        composed, _ = compose.load(manifest, raw)
         for _, path in composed.included:
             real = os.path.realpath(path)
             if real in files:

@@ -25,6 +25,7 @@ def parse(args: list[str]) -> Request | Invocation | HelpRequest | str:
     action, flag = "shell", ""
     argv: tuple[str, ...] = ()
     code: str | None = None
+    outside = ""  # "--outside" as typed, when given
     i = 0
     while i < len(args):
         arg = args[i]
@@ -44,6 +45,11 @@ def parse(args: list[str]) -> Request | Invocation | HelpRequest | str:
             opt = find_option(commands.TOP.options, name)
             if opt is None:
                 raise UsageError(f"unknown option {arg}")
+            if name == OUTSIDE:  # goes with -- or -c (checked at the end)
+                if outside:
+                    raise UsageError(f"{OUTSIDE} given twice")
+                outside = name
+                continue
             if opt.value is None:  # --print
                 _one_action(action, flag, name)
                 action, flag = commands.ACTIONS[name], name
@@ -59,12 +65,15 @@ def parse(args: list[str]) -> Request | Invocation | HelpRequest | str:
                 given[opt.key] = (name, value)
             continue
         entry = commands.lookup(arg)
-        if entry is not None and action == "shell":
+        if entry is not None and action == "shell" and not outside:
             inv = parse_command(entry, args[i:], given)
             if isinstance(inv, Invocation):
                 _dir_or_file(inv.options, inv.path)
             return inv
-        raise UsageError(f"unexpected argument {arg!r} (to run a command: activate -- {arg} ...)")
+        how = f"activate {outside} -- {arg}" if outside else f"activate -- {arg}"
+        raise UsageError(f"unexpected argument {arg!r} (to run a command: {how} ...)")
+    if outside:
+        _outside_alone(action, flag, given)
     values = {key: value for key, (_, value) in given.items()}
     _dir_or_file(values, ())
     return Request(
@@ -75,7 +84,22 @@ def parse(args: list[str]) -> Request | Invocation | HelpRequest | str:
         shell=values.get("shell"),
         argv=argv,
         code=code,
+        outside=bool(outside),
     )
+
+
+OUTSIDE = "--outside"
+
+
+def _outside_alone(action: str, flag: str, given: dict[str, tuple[str, str]]) -> None:
+    """--outside goes with `-- CMD` or `-c CODE` and nothing else: no
+    environment is named, so no option that chooses one means anything."""
+    if action not in ("command", "code"):
+        if action == "print":
+            raise UsageError(f"{OUTSIDE} cannot be combined with {flag}")
+        raise UsageError(f"{OUTSIDE} needs a command: activate {OUTSIDE} -- CMD [ARGS] or -c CODE")
+    for typed, _ in given.values():
+        raise UsageError(f"{OUTSIDE} cannot be combined with {typed}")
 
 
 def _dir_or_file(options: dict[str, str], path: tuple[str, ...]) -> None:
@@ -148,11 +172,20 @@ def _run_subcommand(inv: Invocation) -> int:
 
 
 def _activate(req: Request) -> int:
+    if req.outside:
+        from . import launch
+
+        if req.action == "command":
+            launch.run_outside(req.argv)
+        assert req.code is not None
+        launch.run_outside_code(req.code)
     from . import activation, launch
 
     in_place = req.action == "print"
     if in_place and req.shell == "json":
-        return launch.print_json(activation.prepare(req.directory, req.file, req.mode, False))
+        return launch.print_json(
+            activation.prepare(req.directory, req.file, req.mode, False, mark_outside=False)
+        )
     choice = program = None
     if req.action != "command" or req.shell is not None:
         from . import detect

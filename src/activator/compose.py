@@ -25,9 +25,32 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
 
-def load(path: str, raw: bytes) -> Manifest:
-    """The manifest at `path` (bytes `raw`), composed with what it includes."""
-    return _compose(path, raw, ())
+def load(path: str, raw: bytes) -> tuple[Manifest, str]:
+    """The manifest at `path` (bytes `raw`), composed with what it includes,
+    and the stamp of the included manifests as they were read ("" for none)."""
+    read: list[tuple[str, bytes]] = []
+    m = _compose(path, raw, (), read)
+    return m, _stamp(read)
+
+
+def stamp(paths: Sequence[str]) -> str | None:
+    """The stamp of the included manifests `paths` as they are now (what
+    `load` returned for them when they are unchanged); None when one of them
+    cannot be read."""
+    read = []
+    for path in paths:
+        try:
+            with open(path, "rb") as f:
+                read.append((path, f.read()))
+        except OSError:
+            return None
+    return _stamp(read)
+
+
+def _stamp(read: Sequence[tuple[str, bytes]]) -> str:
+    from .state import digest
+
+    return digest(*(path.encode() + b"\0" + data for path, data in read)) if read else ""
 
 
 def project_of(path: str) -> str:
@@ -39,7 +62,9 @@ def project_of(path: str) -> str:
     return os.path.dirname(os.path.realpath(path))
 
 
-def _compose(path: str, raw: bytes, chain: Sequence[str]) -> Manifest:
+def _compose(
+    path: str, raw: bytes, chain: Sequence[str], read: list[tuple[str, bytes]]
+) -> Manifest:
     own = manifest_mod.load(path, raw)
     entries = _entries(path, raw)
     if not entries:
@@ -59,12 +84,14 @@ def _compose(path: str, raw: bytes, chain: Sequence[str]) -> Manifest:
                 "[include] environments include each other in a circle: " + " -> ".join(cycle),
                 path=path,
                 line=line,
+                source_text=raw.decode("utf-8", "replace"),
                 hint="remove one of the includes in that circle",
                 status=EXIT_MANIFEST,
             )
         with open(target, "rb") as f:
             data = f.read()
-        piece = _compose(target, data, (*chain, real))
+        read.append((target, data))
+        piece = _compose(target, data, (*chain, real), read)
         included += [(dir_value, target), *piece.included]
         merged = piece if merged is None else merge(merged, piece)
     assert merged is not None or remote
@@ -114,7 +141,7 @@ def _entries(path: str, raw: bytes) -> list[tuple[str | None, str, int | None]]:
 def _manifest_of(path: str, dir_value: str, line: int | None) -> str:
     """The manifest of the included environment at `dir_value` (relative to the
     including manifest's project), or an error naming the include entry."""
-    folder = os.path.join(project_of(path), os.path.expanduser(dir_value))
+    folder = os.path.normpath(os.path.join(project_of(path), os.path.expanduser(dir_value)))
     if os.path.basename(os.path.normpath(folder)) == ".flox":
         folder = os.path.dirname(os.path.normpath(folder))
     target = os.path.join(folder, ".flox", "env", "manifest.toml")

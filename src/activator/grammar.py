@@ -114,7 +114,7 @@ HELP_FLAGS = ("-h", "--help")
 class Request(Value):
     """A way of activating, as asked on the command line (no subcommand)."""
 
-    __slots__ = ("action", "directory", "file", "mode", "shell", "argv", "code")
+    __slots__ = ("action", "directory", "file", "mode", "shell", "argv", "code", "outside")
 
     def __init__(
         self,
@@ -125,6 +125,7 @@ class Request(Value):
         shell: str | None = None,
         argv: tuple[str, ...] = (),
         code: str | None = None,
+        outside: bool = False,
     ) -> None:
         self.action = action  # "shell" (a subshell), "print", "command" (--) or "code" (-c)
         self.directory = directory
@@ -133,6 +134,7 @@ class Request(Value):
         self.shell = shell
         self.argv = argv  # for "command"
         self.code = code  # for "code"
+        self.outside = outside  # --outside: "command" or "code" outside every environment
 
 
 class Invocation(Value):

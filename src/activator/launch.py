@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 def run_command(act: Activation, argv: tuple[str, ...]) -> NoReturn:
     """exec `argv` in the activated environment: no shell, no profile, argv untouched."""
     try:
-        _exec(argv[0], list(argv), act.final)
+        exec_program(argv[0], list(argv), act.final)
     except ActivateError as e:
         if e.status == EXIT_NOT_FOUND:  # the error path only: say which [install] entry it was
             from . import missing
@@ -155,7 +155,35 @@ def start_shell(act: Activation, choice: ShellChoice, program: str, code: str | 
             env.pop(name, None)
         else:
             env[name] = value
-    _exec(program, argv, env)
+    from . import outside  # loaded already: activation uses it
+
+    outside.add_names(env, changes)  # HOME, ZDOTDIR, ...: the shell's start-up restores them
+    exec_program(program, argv, env)
+
+
+def run_outside(argv: tuple[str, ...]) -> NoReturn:
+    """exec `argv` outside every active environment (`--outside --`): no shell,
+    argv untouched."""
+    from . import outside
+
+    env = outside.environment(os.environ)
+    try:
+        exec_program(argv[0], list(argv), env)
+    except ActivateError as e:
+        if e.status == EXIT_NOT_FOUND and env.get("PATH") != os.environ.get("PATH"):
+            e.hint = "it was looked for on PATH as it was before the activations"
+        raise
+
+
+def run_outside_code(code: str) -> NoReturn:
+    """Run `code` with the user's shell (`SHELL -c CODE`: its own start-up
+    files, no `[profile]`) outside every active environment (`--outside -c`)."""
+    from . import detect, outside
+
+    env = outside.environment(os.environ)
+    choice = detect.choose(None, env)  # FLOX_SHELL as it was outside, the parent shell, SHELL
+    program = detect.program(choice, env.get("PATH"))
+    exec_program(program, [program, "-c", code], env)
 
 
 def profile_files(act: Activation, shell: str, prefix: str = "") -> list[str]:
@@ -167,8 +195,8 @@ def profile_files(act: Activation, shell: str, prefix: str = "") -> list[str]:
     return profile.files(act.manifest, shell, stem, act.environ.get("PATH"), prefix)
 
 
-def _exec(program: str, argv: list[str], env: dict[str, str]) -> NoReturn:
-    """exec `program` (found on the activated PATH, as a shell would) with `argv`."""
+def exec_program(program: str, argv: list[str], env: dict[str, str]) -> NoReturn:
+    """exec `program` (found on `env`'s PATH, as a shell would) with `argv` and `env`."""
     import _signal  # type: ignore[import-not-found]  # `signal` imports enum: +5 ms
 
     # Python ignores SIGPIPE and SIGXFSZ; an ignored signal stays ignored across exec.

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 # Why each kind is not provided, as the lines and status say it.
 WHY = {
     "service": "services are not supported yet",
-    "include": "[include] is not supported yet",
+    "include": "a remote environment is on FloxHub, which activate cannot reach",
     "other": "not supported yet",
 }
 
@@ -46,7 +46,7 @@ def lines(m: Manifest, width: int | None = None) -> list[str]:
             [f"{pid} ({source})" for pid, source, _ in m.packages],
         ),
         ("[services] not started (not supported yet): ", m.services),
-        ("[include] not merged (not supported yet): ", m.includes),
+        ("[include] not merged (FloxHub is not reachable): ", m.includes),
         ("not supported yet, ignored: ", m.unsupported),
     ):
         if names:

@@ -167,24 +167,25 @@ class ActivationDir:
             remove(self.starting_path)
 
 
-def collect_garbage(group_dir: str, current_key: str, launch_dir: str) -> None:
+def collect_garbage(group_dir: str, current_keys: set[str], launch_dir: str) -> None:
     """Remove what no live process can use any more: this project's activations
     of older manifests (no live holder or starter), their cached manifest and
-    profile files, undo records of shells that have exited, and launch files
-    nobody sourced (older than an hour).
+    profile files, undo records of shells that have exited, launch files
+    nobody sourced (older than an hour) and saved starting environments no
+    activation used for 30 days.
     Run when an activation starts, never when attaching."""
     try:
         names = os.listdir(group_dir)
     except FileNotFoundError:
         names = []
-    in_use = {current_key}
+    in_use = set(current_keys)  # the activation's key, and its manifest cache's
     for name in names:
         path = os.path.join(group_dir, name)
         if not os.path.isdir(path):
             continue
         key = name.split(".")[0]
         adir = ActivationDir(path)
-        if key == current_key or adir.live_holders() or adir.starter() is not None:
+        if key in current_keys or adir.live_holders() or adir.starter() is not None:
             in_use.add(key)
         else:
             import shutil  # only here: it imports re
@@ -205,9 +206,20 @@ def collect_garbage(group_dir: str, current_key: str, launch_dir: str) -> None:
             import shutil
 
             shutil.rmtree(os.path.join(inplace, name), ignore_errors=True)
-    cutoff = time.time() - 3600
+    now = time.time()
+    _remove_older(launch_dir, now - 3600)
+    # The environments outermost activations started from (`activate --outside`):
+    # every activation inside one refreshes its file, so only long-unused ones go.
+    _remove_older(os.path.join(os.path.dirname(launch_dir), "outside"), now - OUTSIDE_KEPT)
+
+
+OUTSIDE_KEPT = 30 * 24 * 3600  # seconds an unused `outside/` file is kept (docs/activation.md)
+
+
+def _remove_older(folder: str, cutoff: float) -> None:
+    """Remove the files in `folder` last modified before `cutoff`."""
     try:
-        with os.scandir(launch_dir) as entries:
+        with os.scandir(folder) as entries:
             for entry in entries:
                 if entry.is_file(follow_symlinks=False) and entry.stat().st_mtime < cutoff:
                     remove(entry.path)

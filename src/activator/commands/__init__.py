@@ -55,6 +55,12 @@ TOP = Command(
         ),
         Option(("--print",), None, "print code that configures the current shell in place"),
         Option(("-c",), "CODE", "run CODE with your shell, [profile] included"),
+        Option(
+            ("--outside",),
+            None,
+            "with -- CMD or -c CODE: run it outside every active environment, in "
+            "the environment the outermost activation started from",
+        ),
         Option(("-h", "--help"), None, "show this help (activate COMMAND --help: a command's)"),
         Option(("--version",), None, "show the version"),
     ),
@@ -66,8 +72,9 @@ TOP = Command(
 )
 
 # The options that choose a way of activating (the others are -- and no option):
-# none of them can be combined with another, or with a subcommand.
-ACTIONS = {"--print": "print", "-c": "code"}
+# none of them can be combined with another, or with a subcommand; --outside
+# goes with -- or -c only (cli.py checks it).
+ACTIONS = {"--print": "print", "-c": "code", "--outside": "outside"}
 
 WAYS = """\
 Ways to activate:
@@ -79,6 +86,11 @@ Ways to activate:
       bash, zsh:  eval "$(activate --print)"
       fish:       activate --print | source
       tcsh:       eval "`activate --print`"
+  activate --outside -- CMD [ARGS]
+                            run CMD outside every active environment: as in the
+                            environment the outermost activation started from
+  activate --outside -c 'CODE'
+                            the same for CODE with your shell (no profile)
   activate hook SHELL       in your startup file: activate allowed projects in
                             place on cd, deactivate on leaving (activate help hook)
 """

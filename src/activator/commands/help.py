@@ -61,6 +61,7 @@ def _top() -> str:
     lines = [
         "usage: activate [-d DIR | -f FILE] [--mode dev|run] [--shell SHELL]",
         "                [--print | -c CODE | -- COMMAND [ARGS...]]",
+        "       activate --outside (-- COMMAND [ARGS...] | -c CODE)",
         "       activate COMMAND [ARGS...]      (activate COMMAND --help for its help)",
         "",
         top.help,

@@ -55,13 +55,16 @@ def collect(directory: str | None, file: str | None) -> dict[str, object]:
             raise
         return {"schema": SCHEMA, "active": active, "project": None, "activations": []}
     key = digest(loc.manifest_bytes, loc.env_json, __version__.encode())
-    m = _read(loc)
+    m, stamp = _read(loc)
+    if stamp:  # the identity covers the included manifests, as activation's does
+        key = digest(key.encode(), stamp.encode())
     project = {
         "name": locate.env_name(loc),
         "path": loc.project,
         "dotflox": loc.dotflox,
         "manifest": loc.manifest_path,
         "manifest_hash": key,
+        "included": [{"dir": d, "manifest": p} for d, p in m.included] if m is not None else None,
         "not_provided": missing.items(m) if m is not None else None,
         "catalog": _catalog(m) if m is not None else None,
         "lock": _locked(loc.manifest_path),
@@ -99,14 +102,15 @@ AUTO_LINES = {
 }
 
 
-def _read(loc: locate.Location) -> Manifest | None:
-    """The project's manifest (None when it is not valid: activating it says why)."""
-    from .. import manifest
+def _read(loc: locate.Location) -> tuple[Manifest | None, str]:
+    """The project's manifest composed with what it includes (None when it is
+    not valid: activating it says why), and the included manifests' stamp."""
+    from .. import compose
 
     try:
-        return manifest.load(loc.manifest_path, loc.manifest_bytes)
-    except ActivateError:
-        return None
+        return compose.load(loc.manifest_path, loc.manifest_bytes)
+    except (ActivateError, OSError):
+        return None, ""
 
 
 def _catalog(m: Manifest) -> list[dict[str, str | None]]:
@@ -263,6 +267,8 @@ def _plain(data: dict[str, object]) -> None:
     project = data["project"]
     if isinstance(project, dict):
         lines.append(f"project: {project['name']} in {project['path']}")
+        for inc in project["included"] or []:
+            lines.append(f"  includes {inc['dir']}: {inc['manifest']}")
         if project["auto"]:
             lines.append(f"  {AUTO_LINES[project['auto']]}")
         if project["not_provided"]:
@@ -320,6 +326,8 @@ def _table(data: dict[str, object]) -> None:
     if not isinstance(project, dict):
         console.print("no project here (no .flox above this folder)")
         return
+    for inc in project["included"] or []:
+        console.print(f"[bold]includes[/] {escape(inc['dir'])}: {escape(inc['manifest'])}")
     if project["auto"]:
         console.print(AUTO_LINES[project["auto"]])
     if project["not_provided"]:
