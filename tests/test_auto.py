@@ -500,3 +500,29 @@ def test_leaving_restores_the_shell_exactly(
     assert any(line.startswith("_activate_auto_cmd") for line in lines("before"))
     assert lines("during") != lines("before")  # the dump sees what activation changes
     assert lines("after") == lines("before")
+
+
+def test_included_manifest_edit_withdraws_trust(
+    sandbox: Sandbox, shell: str, terminals: list[Terminal]
+) -> None:
+    """An included manifest is watched and covered: its variables come on
+    with the project's, and an edit to it withdraws the permission (one line)."""
+    base = sandbox.root / "base"
+    base.mkdir()
+    base_manifest = write_project(base, {"FROM_BASE": "b"})
+    app = sandbox.root / "app"
+    app.mkdir()
+    own = write_project(app, {"AUTO_VALUE": "v"})
+    own.write_text(own.read_text() + '[include]\nenvironments = [{ dir = "../base" }]\n')
+    sandbox.run(["allow", "-d", str(app)])
+    t = open_terminal(terminals, shell, sandbox)
+    t.run(f"cd '{app}'")
+    env = t.env()
+    assert (env["AUTO_VALUE"], env["FROM_BASE"]) == ("v", "b")
+    base_manifest.write_text(manifest({"FROM_BASE": "edited"}))
+    t.run("true")
+    assert "changed since it was allowed" in t.said
+    env = t.env()
+    assert "AUTO_VALUE" not in env and "FROM_BASE" not in env
+    t.run(f"{ACTIVATE} allow")
+    assert t.env()["FROM_BASE"] == "edited"
