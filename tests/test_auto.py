@@ -526,3 +526,26 @@ def test_included_manifest_edit_withdraws_trust(
     assert "AUTO_VALUE" not in env and "FROM_BASE" not in env
     t.run(f"{ACTIVATE} allow")
     assert t.env()["FROM_BASE"] == "edited"
+
+
+def test_auto_activation_starts_services_and_leaving_stops_them(
+    sandbox: Sandbox, terminals: list[Terminal]
+) -> None:
+    """Auto-activation is an activation for [services]: auto-start starts
+    them on entering; leaving releases the shell's hold, and with nothing
+    else holding the environment they stop."""
+    from test_services import gone, running_with_arg
+
+    from conftest import wait_until
+
+    app = sandbox.root / "app"
+    app.mkdir()
+    path = write_project(app, {"AUTO_VALUE": "v"})
+    path.write_text(path.read_text() + "[services]\nauto-start = true\nt.command = 'sleep 4747'\n")
+    sandbox.run(["allow", "-d", str(app)])
+    t = open_terminal(terminals, "bash", sandbox)
+    t.run(f"cd '{app}'")
+    assert t.env()["AUTO_VALUE"] == "v"
+    wait_until(lambda: running_with_arg(sandbox, "4747"), timeout=60)
+    t.run("cd /")
+    wait_until(lambda: not running_with_arg(sandbox, "4747") and gone(sandbox), timeout=60)

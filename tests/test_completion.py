@@ -58,10 +58,23 @@ NOT_A_VAR=1
 
 [profile]
 bash = "ALSO_NOT=1"
+
+[services]
+auto-start = true
+web.command = "serve"
+"quoted".command = "q"
+worker = { command = "work" }
+
+[services.db]
+command = "postgres"
+
+[services.db.shutdown]
+command = "stop"
 """
 
 OTHER_MANIFEST = '[vars]\nFROM_FILE = "1"\n'
 PROJECT_VARS = ["MY_VAR", "QUOTED_KEY", "OTHER_ONE"]
+PROJECT_SERVICES = ["web", "quoted", "worker", "db"]
 
 
 @pytest.fixture
@@ -153,7 +166,8 @@ def test_tcsh_defines_complete(box: Sandbox, form: str) -> None:
     assert (done.returncode, done.stderr) == (0, "")
     assert "'n/--mode/(dev run)/'" in done.stdout
     assert f"'p/1/({' '.join(commands.NAMES)})/'" in done.stdout
-    assert "'n@{set,unset}@`awk" in done.stdout  # the [vars] names after vars set|unset
+    # the [vars] names after vars set|unset, the [services] names after services start...
+    assert "'n@{set,unset,start,stop,restart,logs}@`awk" in done.stdout
 
 
 def test_vars_awk_is_safe_to_embed() -> None:
@@ -195,6 +209,13 @@ def test_vars_awk(box: Sandbox, awk: str) -> None:
     # no manifest anywhere, or a missing file: nothing, quietly
     assert vars_from(box, awk, "activate vars set ", box.root) == []
     assert vars_from(box, awk, "activate -f nope.toml vars set ", project) == []
+    # services commands: the [services] names (after the options and their values)
+    assert vars_from(box, awk, "activate services stop ", project) == PROJECT_SERVICES
+    assert (
+        vars_from(box, awk, f"activate -d {project} services logs ", box.root) == PROJECT_SERVICES
+    )
+    assert vars_from(box, awk, f"activate -f {other} services start ", project) == []
+    assert vars_from(box, awk, "activate vars set services ", project) == PROJECT_VARS
 
 
 # --- bash ---------------------------------------------------------------------
@@ -263,7 +284,7 @@ BASH_CASES = [
     ("-c true ", []),  # no subcommand after -c or --print
     ("--print ", []),
     ("--print --mo", ["--mode"]),
-    ("-d subdir s", ["status"]),
+    ("-d subdir s", ["services", "status"]),
     ("--mode = run -f a.toml ", list(commands.NAMES)),
     ("completion ", ["bash", "zsh", "fish", "tcsh"]),
     ("completion bash ", []),
@@ -278,6 +299,8 @@ BASH_CASES = [
     ("vars set -", ["-d", "--dir", "-f", "--file"]),  # the options of the group vars
     ("vars list --f", ["--file"]),
     ("vars set -d . ", PROJECT_VARS),
+    ("services stop ", PROJECT_SERVICES),  # the [services] names
+    ("services logs --follow w", ["web", "worker"]),
     ("init ", [".flox", "other", "subdir"]),
     ("init -", spellings("init")),
     ("init --name ", []),
@@ -356,7 +379,7 @@ FISH_CASES = [
     ("-c true ", []),  # no subcommand after -c or --print
     ("--print ", []),
     ("--print --mo", ["--mode"]),
-    ("-d subdir s", ["status"]),
+    ("-d subdir s", ["services", "status"]),
     ("completion ", ["bash", "fish", "tcsh", "zsh"]),
     ("completion bash ", []),
     ("vars ", children("vars")),
@@ -370,6 +393,7 @@ FISH_CASES = [
     ("vars set -", ["-d", "--dir", "-f", "--file"]),  # the options of the group vars
     ("vars list --f", ["--file"]),
     ("vars set -d . ", sorted(PROJECT_VARS)),
+    ("services start ", sorted(PROJECT_SERVICES)),
     ("vars set --dir=", ["--dir=other/", "--dir=subdir/"]),
     ("init ", ["other/", "subdir/"]),
     ("init --na", ["--name"]),
@@ -737,8 +761,9 @@ def test_every_word_of_the_table_is_offered(box: Sandbox, shell: str) -> None:
 
 # A made-up option of activate itself, an option of a sub-verb, and a group
 # with sub-verbs two deep, planted in a copy of the table.
-PLANTED = {"-z", "--zap", "zip", "zop", "--export", "services", "--all", "start", "logs"}
-PLANTED |= {"-F", "--follow", "web", "worker", "db", "migrate", "--rehearse"}
+# (words activate's own table does not have: `services` is a real group now)
+PLANTED = {"-z", "--zap", "zip", "zop", "--export", "chores", "--all", "begin", "journal"}
+PLANTED |= {"-F", "--trail", "web", "worker", "db", "migrate", "--rehearse"}
 
 
 def plant(root: Command) -> Command:
@@ -752,17 +777,17 @@ def plant(root: Command) -> Command:
     verbs = tuple(verb.replace(options=(export,)) if c is verb else c for c in group.children)
     name = Arg("NAME", "a service", choices=("web", "worker"))
     services = Command(
-        "services",
+        "chores",
         "planted services",
         "A planted group.",
         options=(Option(("--all",), None, "every service"),),
         children=(
-            Command("start", "start one", "Start NAME.", args=(name,)),
+            Command("begin", "start one", "Start NAME.", args=(name,)),
             Command(
-                "logs",
+                "journal",
                 "its logs",
                 "Show the logs of NAME.",
-                options=(Option(("-F", "--follow"), None, "follow"),),
+                options=(Option(("-F", "--trail"), None, "follow"),),
                 args=(name,),
             ),
             Command(

@@ -128,13 +128,33 @@ def toml_error(path: Path) -> tuple[int, int] | None:
     return None
 
 
-VALID = [p for p in MANIFESTS if toml_error(p) is None]
-VALID_IDS = [manifest_id(p) for p in VALID]
-
-
 @cache
 def data_of(path: Path) -> dict[str, object]:
     return tomllib.loads(path.read_text(encoding="utf-8"))
+
+
+@cache
+def daemon_refusal(path: Path) -> int | None:
+    """The line of an `is-daemon = true` whose service has no shutdown.command:
+    Flox refuses such a manifest, and so does activate (docs/services.md)."""
+    if toml_error(path) is not None:
+        return None
+    services = data_of(path).get("services") or {}
+    assert isinstance(services, dict)
+    for name, service in services.items():
+        if not isinstance(service, dict) or service.get("is-daemon") is not True:
+            continue
+        shutdown = service.get("shutdown")
+        if isinstance(shutdown, dict) and shutdown.get("command"):
+            continue
+        lines = path.read_text(encoding="utf-8").splitlines()
+        keys = ("is-daemon", f"{name}.is-daemon")
+        return next(i for i, text in enumerate(lines, 1) if text.strip().startswith(keys))
+    return None
+
+
+VALID = [p for p in MANIFESTS if toml_error(p) is None and daemon_refusal(p) is None]
+VALID_IDS = [manifest_id(p) for p in VALID]
 
 
 @cache
@@ -181,10 +201,7 @@ def unsupported(data: dict[str, object]) -> dict[str, list[str]]:
                 break
     if named:
         out["install"] = named
-    services = data.get("services") or {}
-    assert isinstance(services, dict)
-    if any(isinstance(v, dict) for v in services.values()):
-        out["services"] = [k for k, v in services.items() if isinstance(v, dict)]
+    # [services] run (supervisor comes with the test extras): nothing named
     include = data.get("include") or {}
     assert isinstance(include, dict)
     remote = [f"remote {e['remote']}" for e in include.get("environments") or [] if "remote" in e]
@@ -230,7 +247,7 @@ def systems_warning_expected(data: dict[str, object]) -> bool:
 
 NOTE_LINES = {
     "install": "activate: [install] not available without Nix: ",
-    "services": "activate: [services] not started (not supported yet): ",
+    "services": "activate: [services] not started: supervisor is not installed (install activate[services]): ",
     "include": "activate: [include] not merged (FloxHub is not reachable): ",
     "other": "activate: not supported yet, ignored: ",
 }
@@ -339,6 +356,17 @@ def test_manifest_is_read(sandbox: Sandbox, manifest: Path) -> None:
         assert "Traceback" not in result.stderr
         assert len(result.stderr.splitlines()) <= ONE_SCREEN
         record("read", manifest_id(manifest), ok=False, line=line, column=column)
+        return
+
+    refused = daemon_refusal(manifest)
+    if refused is not None:  # refused before anything runs, naming the is-daemon line
+        sandbox.manifest.parent.mkdir(parents=True)
+        sandbox.manifest.write_bytes(manifest.read_bytes())
+        result = sandbox.run(["--print", "--shell", "bash"])
+        assert (result.returncode, result.stdout) == (3, ""), result.stderr
+        assert "without a shutdown.command" in result.stderr.splitlines()[0]
+        assert f"{sandbox.manifest}, line {refused}" in result.stderr
+        record("read", manifest_id(manifest), ok=False, line=refused)
         return
 
     # The copy with the hook emptied, so that reading it runs nothing.
@@ -533,11 +561,14 @@ def test_activate_true_succeeds_or_fails_cleanly(sandbox: Sandbox, manifest: Pat
         step = failed_step(message[0], outcome.status)
         assert step is not None, f"the error names no step:\n{tail}"
         assert str(sandbox.manifest) in "\n".join(message)
-        assert (outcome.status == 3) == (toml_error(manifest) is not None), tail
-        if step == "manifest":
+        refused = toml_error(manifest) is not None or daemon_refusal(manifest) is not None
+        assert (outcome.status == 3) == refused, tail
+        if step == "manifest" and toml_error(manifest) is not None:
             line, column = toml_error(manifest) or (0, 0)
             assert f"line {line}, column {column}" in message[1]
-    if toml_error(manifest) is None:
+        elif step == "manifest":
+            assert f"line {daemon_refusal(manifest)}" in message[1]
+    if toml_error(manifest) is None and daemon_refusal(manifest) is None:
         # Named once, on the first line, when the activation starts (before the hook).
         expected = unsupported(data_of(manifest))
         assert note_items(outcome.stderr) == expected

@@ -17,14 +17,14 @@ import pytest
 
 from wheels import standard_set
 
-from conftest import ACTIVATE, Sandbox
+from conftest import ACTIVATE, IN_CI, Sandbox
 
 # Modules no hot path may import, whatever else changes.
 NEVER = {
     "rich", "tomlkit", "psutil", "shellingham", "tomllib", "json", "re", "enum", "typing",
     "dataclasses", "shutil", "subprocess", "argparse", "signal", "warnings", "collections",
     "difflib", "inspect", "ast", "hashlib", "pathlib", "tempfile", "threading", "locale",
-    "packaging", "uv", "ctypes", "urllib", "zipfile",
+    "packaging", "uv", "ctypes", "urllib", "zipfile", "supervisor", "xmlrpc", "http", "socket",
 }  # fmt: skip
 
 CORE = {
@@ -93,13 +93,27 @@ def _state_names(sandbox: Sandbox) -> list[str]:
     return names
 
 
-@pytest.fixture(params=["plain", "pip"])
+# Services started with the holder (auto-start): attaching starts nothing, imports nothing of them.
+SERVICES = "[services]\nauto-start = true\nt.command = 'sleep 300'\n"
+
+
+@pytest.fixture(params=["plain", "pip", "services"])
 def attached(sandbox: Sandbox, request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
-    """A live activation to attach to: of a manifest without packages, and of
-    one with pip entries (built when the holder started)."""
+    """A live activation to attach to: of a manifest without packages, of
+    one with pip entries (built when the holder started), and of one whose
+    services run (when supervisor is installed)."""
+    if (
+        request.param == "services"
+        and subprocess.run(
+            [python_of(ACTIVATE), "-c", "import supervisor.supervisord"], capture_output=True
+        ).returncode
+    ):
+        if IN_CI:
+            pytest.fail("supervisor is not installed: CI installs .[all,test]")
+        pytest.skip("supervisor is not installed")
     sandbox.write_manifest(
         'version = 1\n[vars]\nA = "$FLOX_ENV/x"\n[hook]\non-activate = "export H=1"\n'
-        + (PIP if request.param == "pip" else "")
+        + {"plain": "", "pip": PIP, "services": SERVICES}[str(request.param)]
     )
     if request.param == "pip":
         standard_set(sandbox.project / "wheels")

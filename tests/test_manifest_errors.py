@@ -90,7 +90,6 @@ def test_other_flox_sections_are_read_without_error(sandbox: Sandbox) -> None:
     assert result.returncode == 0, result.stderr
     assert result.stderr.splitlines() == [
         'activate: [install] not available without Nix: go (pkg-path "go")',
-        "activate: [services] not started (not supported yet): app",
         "activate: [include] not merged (FloxHub is not reachable): remote flox/redis",
         "activate: not supported yet, ignored: [build], [containerize]",
     ]

@@ -2,7 +2,8 @@
 does not depend on what the manifest does to PATH.
 
 - When an activation starts: one line each for the [install] entries, the
-  services, the included environments and the rest; cut to the screen's width
+  services (only when supervisor, the services extra, is missing), the
+  included environments and the rest; cut to the screen's width
   (`and N more`) at a terminal or with $COLUMNS, complete in a log.
 - `activate status` (and `--json`) lists them for each active environment and
   for the project.
@@ -39,7 +40,6 @@ activate.catalog = "none"   # pkg-path entries named only (the catalog: test_cat
 LINES = [
     'activate: [install] not available without Nix: go (pkg-path "go"), '
     'pip (pkg-path "python311Packages.pip"), node (pkg-path "nodejs_20"), tool (flake "github:owner/tool")',
-    "activate: [services] not started (not supported yet): db",
     "activate: [include] not merged (FloxHub is not reachable): remote owner/env",
     "activate: not supported yet, ignored: [build]",
 ]
@@ -54,6 +54,38 @@ def test_the_lines_name_every_entry_in_a_log(sandbox: Sandbox) -> None:
     sandbox.write_manifest(MANIFEST)
     result = sandbox.run(["--", "true"])
     assert (result.returncode, result.stderr.splitlines()) == (0, LINES)
+
+
+def without_supervisor(sandbox: Sandbox) -> dict[str, str]:
+    """An environment in which `supervisor` is a package without supervisord
+    (as if the services extra were not installed)."""
+    shadow = sandbox.root / "shadow" / "supervisor"
+    shadow.mkdir(parents=True)
+    (shadow / "__init__.py").write_text("")
+    return {"PYTHONPATH": str(shadow.parent)}
+
+
+def test_services_are_named_when_supervisor_is_missing(sandbox: Sandbox) -> None:
+    sandbox.write_manifest(MANIFEST)
+    env = without_supervisor(sandbox)
+    result = sandbox.run(["--", "true"], env=env)
+    assert result.returncode == 0, result.stderr
+    line = "activate: [services] not started: supervisor is not installed (install activate[services]): db"
+    assert result.stderr.splitlines() == [*LINES[:1], line, *LINES[1:]]
+    status = sandbox.run(["status", "--json"], env=env)
+    (item,) = [
+        i for i in json.loads(status.stdout)["project"]["not_provided"] if i["kind"] == "service"
+    ]
+    assert item == {
+        "kind": "service",
+        "name": "db",
+        "detail": "",
+        "why": "supervisor is not installed (install activate[services])",
+    }
+    asked = sandbox.run(["-s", "--", "true"], env=env)
+    assert asked.returncode == 6
+    assert "activate: error: -s: services need supervisor, which is not installed" in asked.stderr
+    assert "pip install 'activate[services]'" in asked.stderr
 
 
 @pytest.mark.parametrize("width", [40, 60, 72])
@@ -124,7 +156,6 @@ def test_status_lists_what_was_not_provided(sandbox: Sandbox) -> None:
         ("package", "pip", 'pkg-path "python311Packages.pip"'),
         ("package", "node", 'pkg-path "nodejs_20"'),
         ("package", "tool", 'flake "github:owner/tool"'),
-        ("service", "db", ""),
         ("include", "remote owner/env", ""),
         ("other", "[build]", ""),
     ]
@@ -133,7 +164,7 @@ def test_status_lists_what_was_not_provided(sandbox: Sandbox) -> None:
         assert got == expected
         assert all(i["why"] for i in where["not_provided"])
     plain = result.stdout[end:]
-    short = "[install] go, pip, node, tool; [services] db; [include] remote owner/env; [build]"
+    short = "[install] go, pip, node, tool; [include] remote owner/env; [build]"
     assert f"  project: not provided: {short}" in plain
     assert f"\n  not provided: {short}" in plain
 

@@ -269,13 +269,13 @@ def test_vars_refer_to_each_other_and_to_flox_variables(sandbox: Sandbox) -> Non
 
 def test_what_was_not_provided_is_named_once_on_stderr(sandbox: Sandbox) -> None:
     sandbox.write_manifest(
-        'version = 1\n[install]\nhello.pkg-path = "hello"\n[services]\nweb.command = "serve"\n'
+        'version = 1\n[install]\nhello.pkg-path = "hello"\n[build.app]\ncommand = "make"\n'
     )
     result = sandbox.run(["--print", "--shell", "bash"])
     assert result.returncode == 0
     assert result.stderr.splitlines() == [
         'activate: [install] not available without Nix: hello (pkg-path "hello")',
-        "activate: [services] not started (not supported yet): web",
+        "activate: not supported yet, ignored: [build]",
     ]
     again = sandbox.run(["--print", "--shell", "bash"])  # attaches: said when starting only
     assert (again.returncode, again.stderr) == (0, "")

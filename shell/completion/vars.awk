@@ -1,5 +1,7 @@
 # The [vars] names of the manifest a command line names, one a line: -f FILE,
 # else -d DIR's, else the nearest .flox/env/manifest.toml at or above $PWD.
+# For the services commands (the first word that is not an option, nor an
+# option's value, is services): the [services] names instead.
 # The line comes in $COMMAND_LINE (tcsh sets it for `...` completions; the
 # other shells pass it).
 #
@@ -16,6 +18,7 @@ BEGIN {
         if (w[i] == "-d" || w[i] == "--dir") dir = w[i + 1];
         if (index(w[i], "--file=") == 1) file = substr(w[i], 8);
         if (index(w[i], "--dir=") == 1) dir = substr(w[i], 7);
+        if (cmd == "" && (substr(w[i], 1, 1) == "-") == 0 && (w[i - 1] ~ /^-(f|d|c|-file|-dir|-mode|-shell)$/) == 0) cmd = w[i];
     }
     if (substr(file, 1, 2) == "~/") file = ENVIRON["HOME"] substr(file, 2);
     if (substr(dir, 1, 2) == "~/") dir = ENVIRON["HOME"] substr(dir, 2);
@@ -29,9 +32,25 @@ BEGIN {
         d = substr(d, 1, RLENGTH - 1);
     }
     if (file == "") exit;
+    services = (cmd == "services");
     while ((getline line < file) > 0) {
-        if (line ~ /^[ \t]*\[/) invars = (line ~ /^[ \t]*\[[ \t]*vars[ \t]*\]/);
-        else if (invars && line ~ /^[ \t]*"?[A-Za-z_][A-Za-z0-9_]*"?[ \t]*=/) {
+        if (line ~ /^[ \t]*\[/) {
+            invars = (line ~ /^[ \t]*\[[ \t]*vars[ \t]*\]/);
+            insvc = (line ~ /^[ \t]*\[[ \t]*services[ \t]*\]/);
+            if (services && line ~ /^[ \t]*\[[ \t]*services[ \t]*\.[ \t]*"?[A-Za-z0-9_.-]/) {
+                name = line;
+                sub(/^[ \t]*\[[ \t]*services[ \t]*\.[ \t]*"?/, "", name);
+                sub(/[]". \t].*/, "", name);
+                if ((name in seen) == 0) { seen[name] = 1; print name; }
+            }
+        }
+        else if (services && insvc && line ~ /^[ \t]*"?[A-Za-z0-9_-]+"?[ \t]*[.=]/) {
+            name = line;
+            sub(/^[ \t]*"?/, "", name);
+            sub(/"?[ \t]*[.=].*/, "", name);
+            if ((name == "auto-start") == 0 && (name in seen) == 0) { seen[name] = 1; print name; }
+        }
+        else if (services == 0 && invars && line ~ /^[ \t]*"?[A-Za-z_][A-Za-z0-9_]*"?[ \t]*=/) {
             sub(/^[ \t]*"?/, "", line);
             sub(/"?[ \t]*=.*/, "", line);
             print line;

@@ -45,6 +45,8 @@ class Activation(Value):
         "holder",
         "held_before",
         "activation_dir",
+        "ident",
+        "start_services",
     )
 
     def __init__(
@@ -59,6 +61,8 @@ class Activation(Value):
         holder: int,
         held_before: bool,
         activation_dir: str,
+        ident: planner.Identity,
+        start_services: bool = False,
     ) -> None:
         self.environ = environ  # the environment activate started with
         self.plan = plan
@@ -70,6 +74,9 @@ class Activation(Value):
         self.holder = holder  # the process holding the activation (the shell, in place)
         self.held_before = held_before  # the holder held it already (nested in its own subshell)
         self.activation_dir = activation_dir  # its registry directory (ActivationDir)
+        self.ident = ident  # which environment, and where its run/cache/log folders are
+        # -s or auto-start: start the [services] before handing over
+        self.start_services = start_services
 
 
 def prepare(
@@ -77,13 +84,18 @@ def prepare(
     file: str | None,
     mode: str | None,
     in_place: bool,
-    environ: dict[str, str] | None = None,
+    services: str | None = None,
     *,
+    environ: dict[str, str] | None = None,
     mark_outside: bool = True,
 ) -> Activation:
     """Attach to a live activation of the environment (`-d DIR`, `-f FILE`, or
     the nearest above the current folder), or start one, running the hook.
     `in_place`: the calling shell holds the activation (`--print`), not this process.
+    `services`: "start" (-s), "no" (--no-start-services) or None ([services]
+    auto-start decides, when the activation starts); the activation says
+    whether to start them (`start_services`) and exports
+    FLOX_ACTIVATE_START_SERVICES=true (to the hook too) when it does.
     `environ`: the environment it starts from (default: activate's own).
     `mark_outside`: the final environment carries `_ACTIVATE_OUTSIDE` (see
     outside.py); False for `--print --shell json`, which hands over no environment."""
@@ -99,13 +111,20 @@ def prepare(
     holder = procs.evaluating_shell(os.getppid()) if in_place else os.getpid()
     outside_key = outside.save(root, environ) if mark_outside else ""
 
+    # -s is checked before anything runs (supervisor missing: an error)
+    start = services == "start" and _services_can_start(manifest, True)
     record = adir.attachable() or adir.begin(lambda pid: _say_waiting(name, pid))
+    if services is None and record is None and manifest.auto_start:
+        start = _services_can_start(manifest, False)
+    extra: list[Op] = []
+    if start:
+        extra.append(operations.SetVar("FLOX_ACTIVATE_START_SERVICES", "true"))
     if record is None:
         if root_note is not None:
             warn(root_note)  # once per activation that starts, never when attaching
         registry.collect_garbage(group_dir, {key, cache_key}, os.path.join(root, "launch"))
         try:
-            record, ops = _start(manifest, ident, environ, adir, outside_key)
+            record, ops = _start(manifest, ident, environ, adir, extra, outside_key)
             held_before = adir.add_holder(holder)
             adir.finish(record)
         except BaseException:
@@ -114,18 +133,53 @@ def prepare(
     else:
         held_before = adir.add_holder(holder)
         ident = ident.replace(base=str(record.get("base") or ""))
-        ops = planner.build(manifest, ident, environ, decode_ops(record["hook"]))
+        ops = planner.build(manifest, ident, environ, decode_ops(record["hook"])) + extra
     final = operations.apply(environ, ops)
     if outside_key:
         outside.point(outside_key, environ, final, _names(ops))
+    ident = ident.replace(base=str(record.get("base") or ""))
     return Activation(
-        environ, ops, final, root, group_dir, key, manifest, holder, held_before, adir.path
+        environ,
+        ops,
+        final,
+        root,
+        group_dir,
+        key,
+        manifest,
+        holder,
+        held_before,
+        adir.path,
+        ident,
+        start,
     )
 
 
 def _names(ops: Iterable[Op]) -> list[str]:
     """The variables a plan sets, edits or unsets."""
     return [op.name for op in ops if isinstance(op, SetVar | UnsetVar | PathEdit)]
+
+
+def _services_can_start(manifest: Manifest, asked: bool) -> bool:
+    """Whether the services can start here: some apply to this system, and
+    supervisor is installed (asked for with -s: an error when it is not)."""
+    here = supported.system()
+    if not any(s.applies(here) for s in manifest.services):
+        if asked:
+            warn(f"-s: the manifest defines no [services] that run on {here}; nothing to start")
+        return False
+    from . import missing
+
+    if missing.supervisor_installed():
+        return True
+    if asked:
+        from .errors import EXIT_SERVICES
+
+        raise ActivateError(
+            "-s: services need supervisor, which is not installed",
+            hint="install activate with its services extra: pip install 'activate[services]'",
+            status=EXIT_SERVICES,
+        )
+    return False  # auto-start: the line about what was not provided says it
 
 
 def provide_packages(
@@ -153,6 +207,13 @@ def provide_packages(
         m, ident.project, ident.prefix, mode, dict(os.environ), update=update, locked=locked
     )
     return m, mode
+
+
+def load_manifest(loc: locate.Location) -> Manifest:
+    """The environment's manifest, read as an activation reads it (cached)."""
+    group_dir = os.path.join(state_root_and_note()[0], "envs", digest(loc.dotflox.encode()))
+    key = digest(loc.manifest_bytes, loc.env_json, __version__.encode())
+    return _manifest(loc, group_dir, key)[0]
 
 
 def _manifest(loc: locate.Location, group_dir: str, key: str) -> tuple[Manifest, str, str]:
@@ -189,10 +250,12 @@ def _start(
     ident: planner.Identity,
     environ: dict[str, str],
     adir: ActivationDir,
+    extra: list[Op],
     outside_key: str = "",
 ) -> tuple[dict[str, object], list[Op]]:
     """Run the hook (if any); return the record to publish and the whole plan
     (built once: building reads the .env files, and notes missing ones).
+    `extra` (FLOX_ACTIVATE_START_SERVICES) is set before the hook, not recorded.
     `outside_key`: the hook, too, can run `activate --outside` (outside.py)."""
     import time
 
@@ -227,13 +290,15 @@ def _start(
             )
         prelude, environments = conda_prelude(provided), provided.environments
     hook_ops: list[Op] = []
-    base = planner.build(manifest, ident, environ)
+    base = planner.build(manifest, ident, environ) + extra
     if (manifest.hook is not None and manifest.hook.strip()) or prelude:
         from . import hook
 
         hook_env = operations.apply(environ, base)
         if outside_key:
             outside.point(outside_key, environ, hook_env, _names(base))
+        # `activate services start` in the hook would wait for this activation: it refuses
+        hook_env["_ACTIVATE_IN_HOOK"] = ident.dotflox
         hook_ops = hook.run(manifest, hook_env, adir.path, prelude)
     record: dict[str, object] = {
         "v": 1,

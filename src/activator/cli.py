@@ -26,6 +26,7 @@ def parse(args: list[str]) -> Request | Invocation | HelpRequest | str:
     argv: tuple[str, ...] = ()
     code: str | None = None
     outside = ""  # "--outside" as typed, when given
+    services: tuple[str, str] | None = None  # (as typed, "start" or "no")
     i = 0
     while i < len(args):
         arg = args[i]
@@ -49,6 +50,10 @@ def parse(args: list[str]) -> Request | Invocation | HelpRequest | str:
                 if outside:
                     raise UsageError(f"{OUTSIDE} given twice")
                 outside = name
+            elif opt.value is None and name in commands.SWITCHES:  # -s, --no-start-services
+                if services is not None:
+                    raise UsageError(f"{name} cannot be combined with {services[0]}")
+                services = (name, commands.SWITCHES[name])
                 continue
             if opt.value is None:  # --print
                 _one_action(action, flag, name)
@@ -66,6 +71,8 @@ def parse(args: list[str]) -> Request | Invocation | HelpRequest | str:
             continue
         entry = commands.lookup(arg)
         if entry is not None and action == "shell" and not outside:
+            if services is not None:
+                raise UsageError(f"{services[0]} is for activating, not for `activate {arg}`")
             inv = parse_command(entry, args[i:], given)
             if isinstance(inv, Invocation):
                 _dir_or_file(inv.options, inv.path)
@@ -85,6 +92,7 @@ def parse(args: list[str]) -> Request | Invocation | HelpRequest | str:
         argv=argv,
         code=code,
         outside=bool(outside),
+        services=services[1] if services else None,
     )
 
 
@@ -183,9 +191,14 @@ def _activate(req: Request) -> int:
 
     in_place = req.action == "print"
     if in_place and req.shell == "json":
-        return launch.print_json(
-            activation.prepare(req.directory, req.file, req.mode, False, mark_outside=False)
+        act = activation.prepare(
+            req.directory, req.file, req.mode, False, req.services, mark_outside=False
         )
+        if act.start_services:
+            from .services import control
+
+            control.start_with(act)
+        return launch.print_json(act)
     choice = program = None
     if req.action != "command" or req.shell is not None:
         from . import detect
@@ -193,7 +206,11 @@ def _activate(req: Request) -> int:
         choice = detect.choose(req.shell, os.environ)
         if req.action in ("shell", "code"):
             program = detect.program(choice, os.environ.get("PATH"))  # before the hook runs
-    act = activation.prepare(req.directory, req.file, req.mode, in_place)
+    act = activation.prepare(req.directory, req.file, req.mode, in_place, req.services)
+    if act.start_services:  # only with -s or auto-start: the hot path never gets here
+        from .services import control
+
+        control.start_with(act)
     if req.action == "command":
         launch.run_command(act, req.argv)
     assert choice is not None

@@ -213,7 +213,10 @@ def merge(low: Manifest, high: Manifest) -> Manifest:
         backend: {**low.package_options.get(backend, {}), **high.package_options.get(backend, {})}
         for backend in dict.fromkeys([*low.package_options, *high.package_options])
     }
-    m.services = list(dict.fromkeys([*low.services, *high.services]))
+    # a service defined again replaces the whole service; auto-start: high's if it says
+    names = {s.name for s in high.services}
+    m.services = [s for s in low.services if s.name not in names] + list(high.services)
+    m.auto_start = high.auto_start if high.auto_start is not None else low.auto_start
     m.includes = [*low.includes, *high.includes]
     return m
 

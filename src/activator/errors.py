@@ -17,6 +17,7 @@ EXIT_USAGE = 2  # bad command line
 EXIT_MANIFEST = 3  # the manifest is invalid; nothing ran
 EXIT_HOOK_ENDED_EARLY = 4  # the hook called `exit 0` or `exec`: activation left half-done
 EXIT_PACKAGES = 5  # [install] pip/conda entries could not be resolved, built or locked
+EXIT_SERVICES = 6  # [services] could not be started (or supervisor is missing)
 EXIT_NOT_EXECUTABLE = 126
 EXIT_NOT_FOUND = 127
 EXIT_INTERRUPTED = 130

@@ -104,7 +104,7 @@ COMPLETIONS = (
     "",  # free text: nothing to offer
     "dir",  # folders
     "manifest",  # *.toml files and folders (any file when there is none)
-    "vars",  # the [vars] names of the manifest the command line names
+    "vars",  # the [vars] names of the manifest the command line names ([services] for services)
     "commands",  # the subcommands' names (for `activate help`)
 )
 
@@ -114,7 +114,17 @@ HELP_FLAGS = ("-h", "--help")
 class Request(Value):
     """A way of activating, as asked on the command line (no subcommand)."""
 
-    __slots__ = ("action", "directory", "file", "mode", "shell", "argv", "code", "outside")
+    __slots__ = (
+        "action",
+        "directory",
+        "file",
+        "mode",
+        "shell",
+        "argv",
+        "code",
+        "outside",
+        "services",
+    )
 
     def __init__(
         self,
@@ -126,6 +136,7 @@ class Request(Value):
         argv: tuple[str, ...] = (),
         code: str | None = None,
         outside: bool = False,
+        services: str | None = None,
     ) -> None:
         self.action = action  # "shell" (a subshell), "print", "command" (--) or "code" (-c)
         self.directory = directory
@@ -135,6 +146,7 @@ class Request(Value):
         self.argv = argv  # for "command"
         self.code = code  # for "code"
         self.outside = outside  # --outside: "command" or "code" outside every environment
+        self.services = services  # "start" (-s), "no" (--no-start-services), None: the manifest's
 
 
 class Invocation(Value):

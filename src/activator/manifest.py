@@ -41,6 +41,60 @@ KNOWN_TOP_LEVEL = (
 )
 
 
+class Service(Value):
+    """One `[services]` entry: a bash command run under a supervisor."""
+
+    __slots__ = ("name", "command", "vars", "is_daemon", "shutdown", "systems", "line")
+
+    def __init__(
+        self,
+        name: str,
+        command: str,
+        vars: dict[str, str] | None = None,
+        is_daemon: bool = False,
+        shutdown: str | None = None,
+        systems: list[str] | None = None,
+        line: int | None = None,
+    ) -> None:
+        self.name = name
+        self.command = command  # bash
+        self.vars = vars if vars is not None else {}  # set for this service only, literally
+        self.is_daemon = is_daemon  # the command forks a daemon and returns
+        self.shutdown = shutdown  # shutdown.command: run to stop it (instead of SIGTERM first)
+        self.systems = systems  # None: every system
+        self.line = line  # the manifest line that defines it
+
+    def applies(self, system: str) -> bool:
+        """True when the service runs on `system` (its `systems`, if any, list it)."""
+        return self.systems is None or system in self.systems
+
+    def to_record(self) -> tuple[object, ...]:
+        """Plain data (marshal-able)."""
+        return (
+            self.name,
+            self.command,
+            self.vars,
+            self.is_daemon,
+            self.shutdown,
+            self.systems,
+            self.line,
+        )
+
+    @classmethod
+    def from_record(cls, data: tuple[object, ...] | list[object]) -> Service:
+        """Inverse of `to_record`."""
+        name, command, vars, is_daemon, shutdown, systems, line = data
+        return cls(
+            str(name),
+            str(command),
+            {str(k): str(v) for k, v in vars.items()},  # type: ignore[attr-defined]
+            bool(is_daemon),
+            None if shutdown is None else str(shutdown),
+            None if systems is None else [str(s) for s in systems],  # type: ignore[attr-defined]
+            None if line is None else int(line),  # type: ignore[call-overload]
+        )
+
+
 class Manifest(Value):
     """The validated parts of a manifest that activation uses."""
 
@@ -58,6 +112,7 @@ class Manifest(Value):
         "env_files",
         "packages",
         "services",
+        "auto_start",
         "includes",
         "pip",
         "conda",
@@ -82,7 +137,8 @@ class Manifest(Value):
         unsupported: list[str] | None = None,
         env_files: list[str] | None = None,
         packages: list[tuple[str, str, str]] | None = None,
-        services: list[str] | None = None,
+        services: list[Service] | None = None,
+        auto_start: bool | None = None,
         includes: list[str] | None = None,
         pip: list[tuple[str, str, str]] | None = None,
         conda: list[tuple[str, str, str]] | None = None,
@@ -107,7 +163,8 @@ class Manifest(Value):
         )  # dotenv files, project-relative
         # What the manifest asks for that activate cannot provide yet (see missing.py):
         self.packages = packages if packages is not None else []  # [install]: (id, source, why)
-        self.services = services if services is not None else []  # [services] names
+        self.services = services if services is not None else []  # [services] definitions
+        self.auto_start = auto_start  # [services] auto-start (None: not given)
         self.includes = includes if includes is not None else []  # [include] environments
         # Packages activate provides: (install id, spec as written, normalized spec)
         self.pip = pip if pip is not None else []
@@ -156,7 +213,8 @@ class Manifest(Value):
             "unsupported": self.unsupported,
             "env_files": self.env_files,
             "packages": self.packages,
-            "services": self.services,
+            "services": [s.to_record() for s in self.services],
+            "auto_start": self.auto_start,
             "includes": self.includes,
             "pip": self.pip,
             "conda": self.conda,
@@ -188,7 +246,8 @@ class Manifest(Value):
             unsupported=list(data["unsupported"]),  # type: ignore[call-overload]
             env_files=list(data["env_files"]),  # type: ignore[call-overload]
             packages=[(str(i), str(s), str(w)) for i, s, w in data["packages"]],  # type: ignore[attr-defined]
-            services=list(data["services"]),  # type: ignore[call-overload]
+            services=[Service.from_record(s) for s in data["services"]],  # type: ignore[attr-defined]
+            auto_start=None if data["auto_start"] is None else bool(data["auto_start"]),
             includes=list(data["includes"]),  # type: ignore[call-overload]
             pip=[(str(a), str(b), str(c)) for a, b, c in data["pip"]],  # type: ignore[attr-defined]
             conda=[(str(a), str(b), str(c)) for a, b, c in data["conda"]],  # type: ignore[attr-defined]
@@ -279,6 +338,7 @@ def _validate(path: str, text: str, data: dict[str, object]) -> Manifest:
     _read_hook(m, text, data.get("hook", {}), fail)  # type: ignore[arg-type]
     _read_profile(m, data.get("profile", {}), fail)  # type: ignore[arg-type]
     _read_options(m, data.get("options", {}), fail)  # type: ignore[arg-type]
+    _read_services(m, data.get("services", {}), fail)  # type: ignore[arg-type]
     _note_unsupported(m, data)
     from . import installs
 
@@ -404,10 +464,131 @@ def _read_options(m: Manifest, table: dict[str, object], fail: _Fail) -> None:
             m.unsupported.append(f"[options] {key}")
 
 
+SERVICE_KEYS = ("command", "vars", "is-daemon", "shutdown", "systems")
+
+
+def _read_services(m: Manifest, table: dict[str, object], fail: _Fail) -> None:
+    """`[services]`: Flox's keys, each checked; unknown keys are errors (as in Flox)."""
+    for name, value in table.items():
+        if name == "auto-start":
+            if not isinstance(value, bool):
+                raise fail(
+                    f"[services] auto-start must be true or false, not {_toml_type(value)}",
+                    ("services", name),
+                    "write auto-start = true (start the services with every activation)",
+                )
+            m.auto_start = value
+            continue
+        here = ("services", name)
+        if not isinstance(value, dict):
+            raise fail(
+                f"[services] {name} must be a table with a command, not {_toml_type(value)}",
+                here,
+                f'write it as {_toml_key(name)}.command = "..." (a bash command)',
+            )
+        if not name or not all(c.isalnum() or c in "_-." for c in name) or not name.isascii():
+            raise fail(
+                f"[services] name {name!r} is not usable as a service name",
+                here,
+                "use letters, digits, '-', '_' and '.'",
+            )
+        for key in value:
+            if key not in SERVICE_KEYS:
+                import difflib
+
+                close = difflib.get_close_matches(key, SERVICE_KEYS, n=1, cutoff=0.6)
+                hint = (
+                    f"did you mean {close[0]}?"
+                    if close
+                    else "the keys are " + ", ".join(SERVICE_KEYS)
+                )
+                raise fail(f"unknown key {key!r} in [services] {name}", (*here, key), hint)
+        command = value.get("command")
+        if not isinstance(command, str) or not command.strip():
+            what = "has no command" if command is None else "command must be a non-empty string"
+            raise fail(
+                f"[services] {name} {what}",
+                (*here, "command") if command is not None else here,
+                f'write {_toml_key(name)}.command = "..." (a bash command)',
+            )
+        service = Service(name, command, line=_line_of(fail, here))
+        vars = value.get("vars", {})
+        if not isinstance(vars, dict):
+            raise fail(
+                f"[services] {name}.vars must be a table of strings",
+                (*here, "vars"),
+                f'write {_toml_key(name)}.vars = {{ PORT = "8080" }}',
+            )
+        for var, text in vars.items():
+            if not varrefs.is_valid_name(var):
+                raise fail(
+                    f"[services] {name}.vars: {var!r} is not a valid environment variable name",
+                    (*here, "vars"),
+                    "use letters, digits and _, not starting with a digit (e.g. MY_VAR)",
+                )
+            if not isinstance(text, str) or "\0" in text:
+                raise fail(
+                    f"[services] {name}.vars {var} must be a string (without NUL)",
+                    (*here, "vars"),
+                    f'quote the value: {var} = "{_plain(text)}"',
+                )
+            service.vars[var] = text
+        daemon = value.get("is-daemon", False)
+        if not isinstance(daemon, bool):
+            raise fail(
+                f"[services] {name}.is-daemon must be true or false",
+                (*here, "is-daemon"),
+                f"write {_toml_key(name)}.is-daemon = true",
+            )
+        service.is_daemon = daemon
+        shutdown = value.get("shutdown")
+        if shutdown is not None:
+            if not isinstance(shutdown, dict) or set(shutdown) - {"command"}:
+                raise fail(
+                    f"[services] {name}.shutdown must be a table with only a command",
+                    (*here, "shutdown"),
+                    f'write {_toml_key(name)}.shutdown.command = "..."',
+                )
+            stop = shutdown.get("command")
+            if not isinstance(stop, str) or not stop.strip():
+                raise fail(
+                    f"[services] {name}.shutdown.command must be a non-empty string",
+                    (*here, "shutdown"),
+                    f'write {_toml_key(name)}.shutdown.command = "..." (a bash command)',
+                )
+            service.shutdown = stop
+        if daemon and service.shutdown is None:
+            raise fail(
+                f"[services] {name} is a daemon (is-daemon = true) without a shutdown.command",
+                (*here, "is-daemon"),
+                "a daemon keeps running after its command returns: say how to stop it with "
+                f'{_toml_key(name)}.shutdown.command = "..."',
+            )
+        systems = value.get("systems")
+        if systems is not None:
+            if not isinstance(systems, list) or not all(isinstance(s, str) for s in systems):
+                raise fail(
+                    f"[services] {name}.systems must be a list of systems",
+                    (*here, "systems"),
+                    'write systems = ["x86_64-linux", "aarch64-darwin"]',
+                )
+            service.systems = [str(s) for s in systems]
+        m.services.append(service)
+
+
+def _line_of(fail: _Fail, keys: tuple[str, ...]) -> int | None:
+    """The line of `keys` in the manifest `fail` reports on."""
+    return fail("", keys, "").line
+
+
+def _toml_key(name: str) -> str:
+    """`name` as a TOML key (quoted when it must be)."""
+    if name and all(c.isascii() and (c.isalnum() or c in "_-") for c in name):
+        return name
+    return '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
 def _note_unsupported(m: Manifest, data: dict[str, object]) -> None:
-    services = data.get("services")
-    if isinstance(services, dict):
-        m.services = [str(name) for name, s in services.items() if isinstance(s, dict)]
     include = data.get("include")
     if isinstance(include, dict):
         m.includes = [_include_name(e) for e in include.get("environments") or [] if e]

@@ -1,5 +1,8 @@
 """What a manifest asked for that activate could not provide, said plainly.
 
+Services are provided when the `services` extra (supervisor) is installed;
+without it they are named here, with what to install.
+
 Three places say it: one line per kind on stderr when an activation starts,
 `activate status` (and its JSON), and the hint after `command not found`
 when the command is what an `[install]` entry would have provided.
@@ -15,7 +18,7 @@ if TYPE_CHECKING:
 
 # Why each kind is not provided, as the lines and status say it.
 WHY = {
-    "service": "services are not supported yet",
+    "service": "supervisor is not installed (install activate[services])",
     "include": "a remote environment is on FloxHub, which activate cannot reach",
     "other": "not supported yet",
 }
@@ -27,7 +30,9 @@ def items(m: Manifest) -> list[dict[str, str]]:
         {"kind": "package", "name": pid, "detail": source, "why": why}
         for pid, source, why in m.packages
     ]
-    out += [{"kind": "service", "name": s, "detail": "", "why": WHY["service"]} for s in m.services]
+    out += [
+        {"kind": "service", "name": s, "detail": "", "why": WHY["service"]} for s in services(m)
+    ]
     out += [{"kind": "include", "name": i, "detail": "", "why": WHY["include"]} for i in m.includes]
     out += [{"kind": "other", "name": u, "detail": "", "why": WHY["other"]} for u in m.unsupported]
     return out
@@ -45,13 +50,37 @@ def lines(m: Manifest, width: int | None = None) -> list[str]:
             "[install] not available without Nix: ",
             [f"{pid} ({source})" for pid, source, _ in m.packages],
         ),
-        ("[services] not started (not supported yet): ", m.services),
+        (
+            "[services] not started: supervisor is not installed (install activate[services]): ",
+            services(m),
+        ),
         ("[include] not merged (FloxHub is not reachable): ", m.includes),
         ("not supported yet, ignored: ", m.unsupported),
     ):
         if names:
             out.append(fit("activate: " + prefix, names, width))
     return out
+
+
+def services(m: Manifest) -> list[str]:
+    """The services of this system that cannot run: all of them when
+    supervisor is not installed, else none."""
+    if not m.services or supervisor_installed():
+        return []
+    from .supported import system
+
+    here = system()
+    return [s.name for s in m.services if s.applies(here)]
+
+
+def supervisor_installed() -> bool:
+    """True when supervisor (the `services` extra) can be imported."""
+    import importlib.util
+
+    try:
+        return importlib.util.find_spec("supervisor.supervisord") is not None
+    except ImportError:
+        return False
 
 
 def fit(prefix: str, names: list[str], width: int) -> str:

@@ -181,8 +181,8 @@ def collect_garbage(group_dir: str, current_keys: set[str], launch_dir: str) -> 
     in_use = set(current_keys)  # the activation's key, and its manifest cache's
     for name in names:
         path = os.path.join(group_dir, name)
-        if not os.path.isdir(path):
-            continue
+        if not os.path.isdir(path) or "." not in name:
+            continue  # not an activation (KEY.MODE): the services' folder, say
         key = name.split(".")[0]
         adir = ActivationDir(path)
         if key in current_keys or adir.live_holders() or adir.starter() is not None:

@@ -61,6 +61,16 @@ TOP = Command(
             "with -- CMD or -c CODE: run it outside every active environment, in "
             "the environment the outermost activation started from",
         ),
+        Option(
+            ("-s", "--start-services"),
+            None,
+            "start the manifest's [services] with the activation (docs/services.md)",
+        ),
+        Option(
+            ("--no-start-services",),
+            None,
+            "do not start them, even with [services] auto-start = true",
+        ),
         Option(("-h", "--help"), None, "show this help (activate COMMAND --help: a command's)"),
         Option(("--version",), None, "show the version"),
     ),
@@ -75,6 +85,8 @@ TOP = Command(
 # none of them can be combined with another, or with a subcommand; --outside
 # goes with -- or -c only (cli.py checks it).
 ACTIONS = {"--print": "print", "-c": "code", "--outside": "outside"}
+# Switches of activate itself that are not ways of activating.
+SWITCHES = {"-s": "start", "--start-services": "start", "--no-start-services": "no"}
 
 WAYS = """\
 Ways to activate:
@@ -110,6 +122,8 @@ Environment:
   ACTIVATE_NO_PROMPT    set to anything to leave the prompt alone
 """
 
+# "vars" completes the manifest's names: for `services` commands, its [services] names
+SERVICE_NAME = Arg("NAME", "a service of [services]", complete="vars", optional=True, repeat=True)
 VAR_NAME = Arg("NAME", "the variable's name", complete="vars")
 MODE = Option(
     ("--mode",),
@@ -289,6 +303,73 @@ COMMANDS = (
         "the space freed.",
         options=(Option(("--dry-run",), None, "only list what would be removed"),),
         examples=("activate gc --dry-run",),
+    ),
+    Command(
+        "services",
+        "start, stop and watch the manifest's [services]",
+        "Run the manifest's [services] under supervisor (the services extra:\n"
+        "pip install 'activate[services]'). They stop when the last activation\n"
+        "of the environment ends. start and restart run inside an activation of\n"
+        "the environment (they use its variables); stop, status and logs work\n"
+        "from anywhere. Services: docs/services.md.",
+        options=(DIR, FILE),
+        children=(
+            Command(
+                "start",
+                "start services (all, or those named)",
+                "Start the services NAME... (all when none is named) with the\n"
+                "environment `activate -- CMD` would see, and wait until they run.\n"
+                "Run it inside an activation of the environment, not from its hook.",
+                args=(SERVICE_NAME,),
+                examples=(
+                    "activate -f manifests/services.toml -- activate -f manifests/services.toml services start hello",
+                ),
+            ),
+            Command(
+                "stop",
+                "stop services (all, or those named)",
+                "Stop the services NAME... (all when none is named): each one's\n"
+                "shutdown.command first, then its whole process group.",
+                args=(SERVICE_NAME,),
+                examples=("activate -f manifests/services.toml services stop",),
+            ),
+            Command(
+                "restart",
+                "restart services (all: from the current manifest)",
+                "Stop and start the services NAME...; with no names, or after the\n"
+                "manifest's [services] changed, stop them all and start them all\n"
+                "from the current manifest.",
+                args=(SERVICE_NAME,),
+                examples=(
+                    "activate -f manifests/services.toml -- activate -f manifests/services.toml services restart",
+                ),
+            ),
+            Command(
+                "status",
+                "each service: NAME STATUS PID",
+                "Show each service's status: Running, Starting, Stopped, Completed\n"
+                "(exit status) or Error (why), with its pid. With --json, a document\n"
+                "(docs/services.md).",
+                options=(Option(("--json",), None, "print JSON (fields: docs/services.md)"),),
+                examples=("activate -f manifests/services.toml services status",),
+            ),
+            Command(
+                "logs",
+                "show or follow the services' logs",
+                "Show the log of service NAME (the last N lines with -n), or follow\n"
+                "the logs of NAME... (all when none is named) with --follow, each\n"
+                "line prefixed by its service's name when there are several.",
+                options=(
+                    Option(("-n", "--lines"), "N", "only the last N lines"),
+                    Option(("--follow",), None, "show new lines as they come (Ctrl-C ends)"),
+                ),
+                args=(SERVICE_NAME,),
+                examples=(
+                    "activate -f manifests/services.toml -s -- activate -f manifests/services.toml services logs ticker -n 3",
+                ),
+            ),
+        ),
+        examples=("activate -f manifests/services.toml services status",),
     ),
     Command(
         "completion",

@@ -71,7 +71,11 @@ def run(inv: Invocation) -> int:
         if f.project in stuck:
             continue
         try:
-            act = activation.prepare(f.project, None, None, True, environ)
+            act = activation.prepare(f.project, None, None, True, environ=environ)
+            if act.start_services:  # [services] auto-start, as for any activation
+                from ..services import control
+
+                control.start_with(act)
             code.append(launch.inplace_code(act, kind))
         except ActivateError as err:
             report(err)

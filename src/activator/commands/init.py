@@ -45,8 +45,14 @@ version = 1
 # activate.mode = "dev"
 # activate.env-files = [".env"]
 
-# [install], [services], [build] and [include] are read but not supported
-# by activate yet (see docs/flox-compatibility.md).
+[services]
+# Run under supervisor while the environment is active: `activate -s`, then
+# `activate services status` (see docs/services.md).
+# web.command = "python3 -m http.server 8000"
+
+# [install] pip and conda entries: see docs/packages.md. Other [install]
+# entries, [build] and [include] are read but not supported by activate yet
+# (see docs/flox-compatibility.md).
 """
 
 _NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-")

@@ -58,7 +58,8 @@ def collect(directory: str | None, file: str | None) -> dict[str, object]:
     m, stamp = _read(loc)
     if stamp:  # the identity covers the included manifests, as activation's does
         key = digest(key.encode(), stamp.encode())
-    project = {
+    group = os.path.join("envs", digest(loc.dotflox.encode()))
+    project: dict[str, object] = {
         "name": locate.env_name(loc),
         "path": loc.project,
         "dotflox": loc.dotflox,
@@ -69,8 +70,8 @@ def collect(directory: str | None, file: str | None) -> dict[str, object]:
         "catalog": _catalog(m) if m is not None else None,
         "lock": _locked(loc.manifest_path),
         "auto": _auto(loc),
+        "services": _services(m, [os.path.join(root, group) for root in roots]),
     }
-    group = os.path.join("envs", digest(loc.dotflox.encode()))
     activations = [a for root in roots for a in _activations(os.path.join(root, group), key)]
     return {
         "schema": SCHEMA,
@@ -111,6 +112,23 @@ def _read(loc: locate.Location) -> tuple[Manifest | None, str]:
         return compose.load(loc.manifest_path, loc.manifest_bytes)
     except (ActivateError, OSError):
         return None, ""
+
+
+def _services(m: Manifest | None, groups: list[str]) -> list[dict[str, object]] | None:
+    """Each service's status, as `activate services status --json` gives it
+    (None when the manifest is not valid). Reads only: nothing is created."""
+    if m is None:
+        return None
+    if not m.services:
+        return []
+    from ..services import control
+    from ..services.layout import Layout
+
+    existing = [g for g in groups if os.path.isdir(os.path.join(g, "services"))]
+    lay = Layout(existing[0] if existing else os.path.join(groups[0] if groups else "", "-"))
+    rows = control.status(lay, m)["services"]
+    assert isinstance(rows, list)
+    return rows
 
 
 def _catalog(m: Manifest) -> list[dict[str, str | None]]:
@@ -273,6 +291,15 @@ def _plain(data: dict[str, object]) -> None:
             lines.append(f"  {AUTO_LINES[project['auto']]}")
         if project["not_provided"]:
             lines.append(f"  not provided: {_short(project['not_provided'])}")
+        services = project.get("services") or []
+        if services:
+            from ..services.control import label
+
+            shown = [
+                f"{r['name']} {label(r)}" + (f" (pid {r['pid']})" if r["pid"] else "")
+                for r in services
+            ]
+            lines.append("  services: " + ", ".join(shown))
         for c in project["catalog"] or []:
             became = c["conda"] or f"none ({c['why']})"
             lines.append(f"  [install] {c['id']} ({c['entry']}) from conda-forge: {became}")
@@ -332,6 +359,14 @@ def _table(data: dict[str, object]) -> None:
         console.print(AUTO_LINES[project["auto"]])
     if project["not_provided"]:
         console.print(f"[yellow]not provided:[/] {escape(_short(project['not_provided']))}")
+    services = project.get("services") or []
+    if services:
+        from ..services.control import label
+
+        shown = [
+            f"{r['name']} {label(r)}" + (f" (pid {r['pid']})" if r["pid"] else "") for r in services
+        ]
+        console.print(f"[bold]services:[/] {escape(', '.join(shown))}")
     lock = project["lock"]
     if isinstance(lock, dict):
         for backend, packages in lock["packages"].items():
