@@ -50,7 +50,8 @@ def parse(args: list[str]) -> Request | Invocation | HelpRequest | str:
                 if outside:
                     raise UsageError(f"{OUTSIDE} given twice")
                 outside = name
-            elif opt.value is None and name in commands.SWITCHES:  # -s, --no-start-services
+                continue
+            if opt.value is None and name in commands.SWITCHES:  # -s, --no-start-services
                 if services is not None:
                     raise UsageError(f"{name} cannot be combined with {services[0]}")
                 services = (name, commands.SWITCHES[name])
