@@ -1,6 +1,6 @@
 """Benchmark activate against its peers, side by side, in one run.
 
-    python3 benchmarks/run.py [--runs N] [--json FILE] [--quick]
+    python3 benchmarks/run.py [--runs N] [--json FILE] [--quick] [--prompts-only]
 
 Each case runs a few times to warm up, then `--runs` times; the table shows
 the median wall time, its ratio to `direnv exec DIR true` and to
@@ -8,6 +8,12 @@ the median wall time, its ratio to `direnv exec DIR true` and to
 memory (max RSS) of the measured process where that is activate. Peers that
 are not installed are left out (the table says so). Everything runs in a
 throw-away HOME and state directory, so nothing of the user's is touched.
+
+The "prompt" group (auto-activation, docs/auto-activation.md) is timed
+inside one bash process with bash's own clock, prompt by prompt: a prompt
+with activate's hook when nothing changed, next to a prompt without a hook
+and to direnv's and mise's hooks in the same loop; and the prompt that
+enters (or leaves) a project, next to `eval "$(activate --print)"`.
 """
 
 from __future__ import annotations
@@ -37,6 +43,7 @@ class Case:
     group: str
     seconds: list[float] = field(default_factory=list)
     max_rss_kib: int = 0
+    timed_inside: bool = False  # the command times its own steps: one line of microseconds each
 
     @property
     def median_ms(self) -> float:
@@ -88,6 +95,19 @@ def run_once(case: Case) -> tuple[float, int]:
 
 
 def measure(case: Case, runs: int, warmup: int) -> None:
+    if case.timed_inside:
+        done = subprocess.run(
+            [*case.argv, str(runs)],
+            cwd=case.cwd,
+            env=case.env,
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+        )
+        if done.returncode != 0:
+            raise SystemExit(f"benchmarks: {case.name} failed ({done.returncode}):\n{done.stderr}")
+        case.seconds = [int(line) / 1e6 for line in done.stdout.split()]
+        return
     for _ in range(warmup):
         run_once(case)
     for _ in range(runs):
@@ -145,9 +165,15 @@ class Bench:
         subprocess.run([self.activate, "--", "true"], cwd=project, env=env or self.env, check=True)
 
     def add(
-        self, group: str, name: str, argv: list[str], cwd: Path, env: dict[str, str] | None = None
+        self,
+        group: str,
+        name: str,
+        argv: list[str],
+        cwd: Path,
+        env: dict[str, str] | None = None,
+        timed_inside: bool = False,
     ) -> None:
-        self.cases.append(Case(name, argv, env or self.env, cwd, group))
+        self.cases.append(Case(name, argv, env or self.env, cwd, group, timed_inside=timed_inside))
 
     def close(self) -> None:
         for proc in self.holders:
@@ -260,8 +286,83 @@ def build(bench: Bench) -> None:
         "version = 1\n[hook]\non-activate = '''\nhead -c 102400 /dev/zero | tr '\\\\0' x\n'''\n",
     )
     bench.add("scale", "100 KB hook output, start", [a, "--", "true"], big)
+    prompts(bench)
     packages(bench, python)
     conda(bench, python)
+
+
+# In one bash process, time N prompts with bash's own clock ($EPOCHREALTIME),
+# one line of microseconds each. $1: the set-up code, $2: the project, $3: N.
+# "same": the shell stays in the project (nothing changed); "enter": each
+# prompt follows a cd into the project (the shell leaves it again, untimed);
+# "leave": each prompt follows a cd out of it; "cd": a cd to a folder below
+# the project (no project entered or left).
+PROMPT_LOOP = r"""
+setup=$1 project=$2 kind=$3 n=$4
+eval "$setup"
+us() { local t=${EPOCHREALTIME/./}; REPLY=$((10#$t)); }
+cd "$project"; eval "${PROMPT_COMMAND-}"
+cd /; eval "${PROMPT_COMMAND-}"
+cd "$project"; eval "${PROMPT_COMMAND-}"
+for ((i = 0; i < n; i++)); do
+  case $kind in
+  same) us; t0=$REPLY; eval "${PROMPT_COMMAND-}"; us; echo $((REPLY - t0)) ;;
+  enter) cd /; eval "${PROMPT_COMMAND-}"; cd "$project"
+         us; t0=$REPLY; eval "${PROMPT_COMMAND-}"; us; echo $((REPLY - t0)) ;;
+  leave) cd "$project"; eval "${PROMPT_COMMAND-}"; cd /
+         us; t0=$REPLY; eval "${PROMPT_COMMAND-}"; us; echo $((REPLY - t0)) ;;
+  cd) cd "$project/deep/er"; us; t0=$REPLY; eval "${PROMPT_COMMAND-}"; us; echo $((REPLY - t0))
+      cd "$project"; eval "${PROMPT_COMMAND-}" ;;
+  print) cd "$project"; us; t0=$REPLY; eval "$(activate --print --shell bash)"; us; echo $((REPLY - t0))
+         eval "$(activate deactivate --shell bash)" ;;
+  esac
+done
+"""
+
+
+def prompts(bench: Bench) -> None:
+    """Auto-activation: one bash prompt with the hook when nothing changed
+    (against direnv's and mise's hooks in the same loop, and a prompt with no
+    hook), and entering and leaving a project (against an in-place attach)."""
+    a = bench.activate
+    auto = bench.project("auto", TRIVIAL_HOOK, ENVRC)
+    bench.hold(auto)
+    subprocess.run([a, "allow", "-d", str(auto)], env=bench.env, check=True, capture_output=True)
+
+    def loop(name: str, setup: str, kind: str, env: dict[str, str] | None = None) -> None:
+        argv = ["bash", "-c", PROMPT_LOOP, "bench", setup, str(auto), kind]
+        bench.add("prompt", name, argv, auto, env, timed_inside=True)
+
+    hook = f'eval "$({a} hook bash)"'
+    loop("bash prompt, no hook", "PROMPT_COMMAND=:", "same")
+    loop("bash prompt, activate hook, no change", hook, "same")
+    if shutil.which("direnv"):
+        subprocess.run(
+            ["direnv", "allow", str(auto)], env=bench.env, check=True, capture_output=True
+        )
+        loop(
+            "bash prompt, direnv hook, no change",
+            'eval "$(direnv hook bash)" 2>/dev/null',
+            "same",
+            {**bench.env, "DIRENV_LOG_FORMAT": ""},
+        )
+    mise = shutil.which("mise")
+    if mise:
+        (auto / "mise.toml").write_text('[env]\nGREETING = "hello"\n')
+        subprocess.run([mise, "trust", str(auto / "mise.toml")], env=bench.env, capture_output=True)
+        loop("bash prompt, mise hook-env, no change", f'eval "$({mise} activate bash)"', "same")
+    (auto / "deep" / "er").mkdir(parents=True)
+    loop("bash prompt, activate hook, cd in a project", hook, "cd")
+    loop("enter a project: activate hook (attach)", hook, "enter")
+    loop("leave a project: activate hook", hook, "leave")
+    loop("eval activate --print, in place (attach)", ":", "print")
+    if shutil.which("direnv"):
+        loop(
+            "enter a project: direnv hook",
+            'eval "$(direnv hook bash)" 2>/dev/null',
+            "enter",
+            {**bench.env, "DIRENV_LOG_FORMAT": ""},
+        )
 
 
 WHEELS = Path(__file__).resolve().parent.parent / "manifests" / "wheels"
@@ -310,17 +411,17 @@ def packages(bench: Bench, python: str) -> None:
 def report(bench: Bench, as_json: Path | None) -> None:
     by_name = {c.name: c for c in bench.cases}
     direnv = by_name.get("direnv exec DIR true")
-    floor = by_name["python3 -c pass"]
+    floor = by_name.get("python3 -c pass")
     rows = []
     for c in bench.cases:
         rows.append(
             {
                 "group": c.group,
                 "case": c.name,
-                "median_ms": round(c.median_ms, 2),
-                "min_ms": round(min(c.seconds) * 1000, 2),
+                "median_ms": round(c.median_ms, 4),
+                "min_ms": round(min(c.seconds) * 1000, 4),
                 "vs_direnv_exec": round(c.median_ms / direnv.median_ms, 2) if direnv else None,
-                "vs_python": round(c.median_ms / floor.median_ms, 2),
+                "vs_python": round(c.median_ms / floor.median_ms, 2) if floor else None,
                 "max_rss_mib": round(c.max_rss_kib / 1024, 1)
                 if c.argv[0] == bench.activate
                 else None,
@@ -342,8 +443,9 @@ def report(bench: Bench, as_json: Path | None) -> None:
     for r in rows:
         vs_d = f"{r['vs_direnv_exec']:.2f}" if r["vs_direnv_exec"] is not None else "-"
         rss = f"{r['max_rss_mib']:.1f}" if r["max_rss_mib"] is not None else ""
+        vs_p = f"{r['vs_python']:.2f}" if r["vs_python"] is not None else "-"
         print(
-            f"| {r['case']:<44} | {r['median_ms']:>9.1f} | {vs_d:>13} | {r['vs_python']:>17.2f} | {rss:>11} |"
+            f"| {r['case']:<44} | {_ms(r['median_ms']):>9} | {vs_d:>13} | {vs_p:>17} | {rss:>11} |"
         )
     if as_json:
         as_json.write_text(
@@ -353,21 +455,36 @@ def report(bench: Bench, as_json: Path | None) -> None:
         print(f"\nwritten: {as_json}")
 
 
+def _ms(value: float) -> str:
+    """Milliseconds, with more digits below 1 ms (a prompt costs microseconds)."""
+    return f"{value:.1f}" if value >= 1 else f"{value:.3f}"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=30, help="measured runs per case (default 30)")
     parser.add_argument("--warmup", type=int, default=3, help="unmeasured runs first (default 3)")
     parser.add_argument("--json", type=Path, help="also write the results as JSON")
     parser.add_argument("--quick", action="store_true", help="5 runs per case (a smoke test)")
+    parser.add_argument(
+        "--prompts-only",
+        action="store_true",
+        help="only the auto-activation cases (prompt hooks), with python3 -c pass",
+    )
     args = parser.parse_args()
     runs = 5 if args.quick else args.runs
     with tempfile.TemporaryDirectory(prefix="activate-bench-") as tmp:
         bench = Bench(Path(tmp), find_activate(), args.quick)
         try:
-            build(bench)
+            if args.prompts_only:
+                prompts(bench)
+                python = interpreter_of(bench.activate)
+                bench.add("floor", "python3 -c pass", [python, "-c", "pass"], bench.root)
+            else:
+                build(bench)
             for case in bench.cases:
                 measure(case, runs, 1 if args.quick else args.warmup)
-                print(f"  {case.name}: {case.median_ms:.1f} ms", file=sys.stderr)
+                print(f"  {case.name}: {_ms(case.median_ms)} ms", file=sys.stderr)
         finally:
             bench.close()
         report(bench, args.json)

@@ -86,6 +86,7 @@ def prepare(
     in_place: bool,
     services: str | None = None,
     *,
+    environ: dict[str, str] | None = None,
     mark_outside: bool = True,
 ) -> Activation:
     """Attach to a live activation of the environment (`-d DIR`, `-f FILE`, or
@@ -95,9 +96,10 @@ def prepare(
     auto-start decides, when the activation starts); the activation says
     whether to start them (`start_services`) and exports
     FLOX_ACTIVATE_START_SERVICES=true (to the hook too) when it does.
+    `environ`: the environment it starts from (default: activate's own).
     `mark_outside`: the final environment carries `_ACTIVATE_OUTSIDE` (see
     outside.py); False for `--print --shell json`, which hands over no environment."""
-    environ = dict(os.environ)
+    environ = dict(os.environ if environ is None else environ)
     loc = locate.find(directory, file, os.getcwd())
     root, root_note = state_root_and_note()  # the note: the usual root is unwritable
     group_dir = os.path.join(root, "envs", digest(loc.dotflox.encode()))

@@ -182,7 +182,7 @@ def _os_error(e: OSError) -> ActivateError:
 
 def _run_subcommand(inv: Invocation) -> int:
     """Run `activate <subcommand> ...` through its module in commands/."""
-    module = __import__(f"activator.commands.{inv.path[0]}", fromlist=["run"])
+    module = __import__(f"activator.commands.{inv.path[0].replace('-', '_')}", fromlist=["run"])
     status: int = module.run(inv)
     return status
 

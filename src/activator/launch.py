@@ -10,6 +10,7 @@ from .errors import EXIT_NOT_EXECUTABLE, EXIT_NOT_FOUND, ActivateError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Mapping
     from typing import NoReturn
 
     from .activation import Activation
@@ -31,14 +32,21 @@ def run_command(act: Activation, argv: tuple[str, ...]) -> NoReturn:
 def print_code(act: Activation, choice: ShellChoice) -> int:
     """Print code that activates the calling shell in place, recording how to
     undo it (`activate deactivate`)."""
+    return emit(act.root, choice.kind, inplace_code(act, choice.kind))
+
+
+def inplace_code(act: Activation, kind: str) -> str:
+    """The code that activates the calling shell (`kind`) in place; the undo
+    record is written (`activate deactivate`, `undo_code`)."""
     from . import inplace, render
     from .operations import Prompt, Source, diff
     from .shells import SHELLS
 
-    shell = SHELLS[choice.kind]
-    undo_profile = profile_files(act, choice.kind, "deactivate-")
-    depth, final = inplace.record(act, choice.kind, undo_profile)
-    profile = profile_files(act, choice.kind)
+    shell = SHELLS[kind]
+    undo_profile = profile_files(act, kind, "deactivate-")
+    depth, final = inplace.record(act, kind, undo_profile)
+    act.final = final  # the record's id is in `_ACTIVATE_INPLACE` now
+    profile = profile_files(act, kind)
     names = final.get("FLOX_PROMPT_ENVIRONMENTS", "")
     parts = [
         render.ops(shell, diff(act.environ, final)),
@@ -50,9 +58,30 @@ def print_code(act: Activation, choice: ShellChoice) -> int:
         sourced = shell.track_start().rstrip("\n") + "\n" + sources + shell.track_end(depth)
     prompt = render.ops(shell, [Prompt(names)])
     parts += [prompt, sourced] if shell.PROMPT_FIRST else [sourced, prompt]
-    return emit(
-        act.root, choice.kind, "".join(p if p.endswith("\n") else p + "\n" for p in parts if p)
-    )
+    return "".join(p if p.endswith("\n") else p + "\n" for p in parts if p)
+
+
+def undo_code(
+    root: str, kind: str, environ: Mapping[str, str], record_id: str
+) -> tuple[str, dict[str, str]]:
+    """The code that undoes the in-place activation `record_id` (the newest
+    of `_ACTIVATE_INPLACE` in `environ`) in a shell of `kind`, and the
+    environment after it. The record is removed and the shell's hold on the
+    activation released. LookupError: the record is gone."""
+    from . import inplace, render
+    from .operations import Op, Prompt, Source, apply
+    from .shells import SHELLS
+
+    ops, undo_profile = inplace.undo(root, environ, record_id)
+    shell = SHELLS[kind]
+    depth = int(record_id.rsplit("/", 1)[1])
+    after = apply(environ, ops)
+    steps: list[Op] = [Source(p) for p in undo_profile]
+    code = render.ops(shell, steps) + shell.forget(depth) + "\n" + render.ops(shell, ops)
+    if not after.get(inplace.STACK, "").split():
+        code += shell.undefine_deactivate() + "\n"
+    code += render.ops(shell, [Prompt(after.get("FLOX_PROMPT_ENVIRONMENTS", ""))])
+    return code, after
 
 
 def emit(root: str, kind: str, code: str) -> int:

@@ -103,6 +103,8 @@ Ways to activate:
                             environment the outermost activation started from
   activate --outside -c 'CODE'
                             the same for CODE with your shell (no profile)
+  activate hook SHELL       in your startup file: activate allowed projects in
+                            place on cd, deactivate on leaving (activate help hook)
 """
 
 EPILOGUE = """\
@@ -166,6 +168,47 @@ COMMANDS = (
         examples=(
             'eval "$(activate -f manifests/demo.toml --print)"; eval "$(activate deactivate)"',
         ),
+    ),
+    Command(
+        "hook",
+        "print the prompt hook that activates environments on cd",
+        "Print the code that makes your shell activate a project's environment in\n"
+        "place when you enter its folder, and deactivate it when you leave; only\n"
+        "environments you allowed (activate allow) are activated. Add to your rc file:\n"
+        '  bash:  eval "$(activate hook bash)"\n'
+        '  zsh:   eval "$(activate hook zsh)"\n'
+        "  fish:  activate hook fish | source\n"
+        '  tcsh:  eval "`activate hook tcsh`"\n'
+        "See docs/auto-activation.md.",
+        args=(Arg("SHELL", "the shell", choices=SHELLS),),
+        examples=("activate hook bash",),
+    ),
+    Command(
+        "allow",
+        "let the environment activate automatically on cd",
+        "Allow the environment to be activated by the prompt hook (activate hook)\n"
+        "when the shell enters its folder. The permission covers the manifest\n"
+        "and every manifest it includes as they are now: an edit withdraws it\n"
+        "until the next activate allow. Explicit activations never need it.",
+        options=(DIR, FILE),
+        examples=("activate init myproject && activate allow -d myproject",),
+    ),
+    Command(
+        "deny",
+        "withdraw activate allow",
+        "Withdraw the permission given by activate allow; a shell where the\n"
+        "environment was activated automatically deactivates it at its next prompt.",
+        options=(DIR, FILE),
+        examples=("activate init myproject && activate deny -d myproject",),
+    ),
+    Command(
+        "hook-env",
+        "(run by the prompt hook) print auto-activation code",
+        "Print the code that brings the calling shell's automatic activations up\n"
+        "to date with its folder: the prompt hook runs this when the folder or a\n"
+        "manifest changed. Not meant to be typed.",
+        args=(Arg("SHELL", "the shell", choices=SHELLS),),
+        examples=("activate hook-env bash",),
     ),
     Command(
         "edit",

@@ -11,17 +11,15 @@ from __future__ import annotations
 
 import os
 
-from .. import inplace, procs, render
+from .. import inplace, procs
 from ..errors import ActivateError
 from ..grammar import Invocation
-from ..operations import Op, Prompt, Source, apply
 from ..state import state_root
 
 
 def run(inv: Invocation) -> int:
     """Print the code that undoes the newest in-place activation of the calling shell."""
     from .. import detect, launch
-    from ..shells import SHELLS
 
     choice = detect.choose(inv.get("shell"), os.environ)
     if os.isatty(1):  # typed at a prompt: nothing would evaluate the code
@@ -49,18 +47,10 @@ def run(inv: Invocation) -> int:
             "the environment was activated in place in a parent shell: type `exit` to leave this one"
         )
     try:
-        ops, undo_profile = inplace.undo(state_root(), os.environ, record_id)
+        code, _ = launch.undo_code(state_root(), choice.kind, os.environ, record_id)
     except LookupError:
         raise ActivateError(
             "the record of this in-place activation is gone (the state directory was cleared)",
             hint="start a new shell",
         ) from None
-    shell = SHELLS[choice.kind]
-    depth = int(record_id.rsplit("/", 1)[1])
-    after = apply(os.environ, ops)
-    steps: list[Op] = [Source(p) for p in undo_profile]
-    code = render.ops(shell, steps) + shell.forget(depth) + "\n" + render.ops(shell, ops)
-    if depth == 1:
-        code += shell.undefine_deactivate() + "\n"
-    code += render.ops(shell, [Prompt(after.get("FLOX_PROMPT_ENVIRONMENTS", ""))])
     return launch.emit(state_root(), choice.kind, code)

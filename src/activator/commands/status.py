@@ -69,6 +69,7 @@ def collect(directory: str | None, file: str | None) -> dict[str, object]:
         "not_provided": missing.items(m) if m is not None else None,
         "catalog": _catalog(m) if m is not None else None,
         "lock": _locked(loc.manifest_path),
+        "auto": _auto(loc),
         "services": _services(m, [os.path.join(root, group) for root in roots]),
     }
     activations = [a for root in roots for a in _activations(os.path.join(root, group), key)]
@@ -78,6 +79,28 @@ def collect(directory: str | None, file: str | None) -> dict[str, object]:
         "project": project,
         "activations": activations,
     }
+
+
+def _auto(loc: locate.Location) -> str | None:
+    """Whether the prompt hook may activate the environment (`activate allow`):
+    "allowed", "changed" (allowed, then edited), "not allowed"; None for a bare
+    manifest file (only a project's .flox activates automatically)."""
+    from .. import auto
+
+    if loc.dotflox != os.path.join(loc.project, ".flox"):
+        return None
+    try:
+        found = auto.find(loc.project)
+    except OSError:
+        return None
+    return "allowed" if found.allowed else "changed" if found.changed else "not allowed"
+
+
+AUTO_LINES = {
+    "allowed": "allowed to activate automatically on cd",
+    "changed": 'changed since allowed: not activated automatically until "activate allow"',
+    "not allowed": 'not allowed to activate automatically ("activate allow" allows it)',
+}
 
 
 def _read(loc: locate.Location) -> tuple[Manifest | None, str]:
@@ -264,6 +287,8 @@ def _plain(data: dict[str, object]) -> None:
         lines.append(f"project: {project['name']} in {project['path']}")
         for inc in project["included"] or []:
             lines.append(f"  includes {inc['dir']}: {inc['manifest']}")
+        if project["auto"]:
+            lines.append(f"  {AUTO_LINES[project['auto']]}")
         if project["not_provided"]:
             lines.append(f"  not provided: {_short(project['not_provided'])}")
         services = project.get("services") or []
@@ -330,6 +355,8 @@ def _table(data: dict[str, object]) -> None:
         return
     for inc in project["included"] or []:
         console.print(f"[bold]includes[/] {escape(inc['dir'])}: {escape(inc['manifest'])}")
+    if project["auto"]:
+        console.print(AUTO_LINES[project["auto"]])
     if project["not_provided"]:
         console.print(f"[yellow]not provided:[/] {escape(_short(project['not_provided']))}")
     services = project.get("services") or []

@@ -32,6 +32,10 @@ if TYPE_CHECKING:  # the protocol is for the type checker; typing costs ms at ru
             """Code exporting `name` with exactly `value`."""
             ...
 
+        def set_list(self, name: str, values: Sequence[str]) -> str:
+            """Code setting the shell variable `name` (not exported) to the list `values`."""
+            ...
+
         def unset_var(self, name: str) -> str:
             """Code removing `name` from the environment."""
             ...

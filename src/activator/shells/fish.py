@@ -27,6 +27,7 @@ __all__ = [
     "prompt",
     "quote",
     "remove_file",
+    "set_list",
     "set_var",
     "source",
     "startup",
@@ -46,6 +47,11 @@ def quote(value: str) -> str:
 def set_var(name: str, value: str) -> str:
     """`set -gx NAME 'value';` (fish splits a *PATH value on `:` into its list)."""
     return f"set -gx {name} {quote(value)};"
+
+
+def set_list(name: str, values: Sequence[str]) -> str:
+    """`set -g NAME 'a' 'b';`: a global shell variable (not exported) holding a list."""
+    return f"set -g {name} " + " ".join(quote(v) for v in values) + ";"
 
 
 def unset_var(name: str) -> str:

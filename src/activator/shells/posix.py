@@ -24,6 +24,11 @@ def unset_var(name: str) -> str:
     return f"unset {name};"
 
 
+def set_list(name: str, values: Sequence[str]) -> str:
+    """`NAME=('a' 'b');`: a shell variable (not exported) holding a list."""
+    return f"{name}=(" + " ".join(quote(v) for v in values) + ");"
+
+
 def source(path: str) -> str:
     """`. 'path';`"""
     return f". {quote(path)};"

@@ -32,6 +32,7 @@ __all__ = [
     "prompt",
     "quote",
     "remove_file",
+    "set_list",
     "set_var",
     "source",
     "startup",
@@ -51,6 +52,11 @@ def quote(value: str) -> str:
 def set_var(name: str, value: str) -> str:
     """`setenv NAME 'value';`"""
     return f"setenv {name} {quote(value)};"
+
+
+def set_list(name: str, values: Sequence[str]) -> str:
+    """`set NAME = ( 'a' 'b' );`: a shell variable (not exported) holding a list."""
+    return f"set {name} = ( " + " ".join(quote(v) for v in values) + " );"
 
 
 def unset_var(name: str) -> str:

@@ -11,6 +11,7 @@ from .posix import (
     path_edit,
     quote,
     remove_file,
+    set_list,
     set_var,
     source,
 )
@@ -52,6 +53,7 @@ __all__ = [
     "prompt",
     "quote",
     "remove_file",
+    "set_list",
     "set_var",
     "source",
     "startup",

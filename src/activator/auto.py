@@ -1,0 +1,238 @@
+"""Auto-activation: which environments a shell in a folder should have on.
+
+The prompt hook (`activate hook SHELL`) calls `activate hook-env SHELL` when
+the folder or a watched file changed. This module decides, from the folders
+holding `.flox/env/manifest.toml` at and above the current one (outermost
+first), the trust store and what this shell auto-activated before (its
+state), which auto-activations to undo (innermost first) and which to start
+(outermost first). It decides only; `commands/hook_env.py` hands over.
+
+Each entry of a shell's state is one project folder the shell is inside:
+  on   auto-activated (`rec`: its in-place record, `fp`: the fingerprint allowed)
+  off  the user typed `deactivate`: stays off until the shell leaves the folder
+  no   not allowed (said once)
+  ext  already active when entered (an explicit activation, an outer shell): not ours
+  err  activating failed (said once)
+"""
+
+from __future__ import annotations
+
+import os
+
+from . import registry, trust
+from .state import digest, makedirs_private, read_file, state_root, write_atomic
+from .values import Value
+
+MANIFEST = os.path.join(".flox", "env", "manifest.toml")
+
+
+class Entry(Value):
+    """One project folder in a shell's auto-activation state."""
+
+    __slots__ = ("project", "st", "fp", "rec")
+
+    def __init__(self, project: str, st: str, fp: str = "", rec: str = "") -> None:
+        self.project = project  # the project folder (real path), holding .flox
+        self.st = st  # on, off, no, ext or err
+        self.fp = fp  # the fingerprint seen when it was entered or activated
+        self.rec = rec  # its in-place record id (`_ACTIVATE_INPLACE`), when on
+
+
+class Found(Value):
+    """A project at or above the current folder, with its trust."""
+
+    __slots__ = ("project", "manifest", "fp", "files", "allowed", "changed")
+
+    def __init__(
+        self, project: str, manifest: str, fp: str, files: list[str], allowed: bool, changed: bool
+    ) -> None:
+        self.project = project
+        self.manifest = manifest  # its real path
+        self.fp = fp  # fingerprint of the manifest and what it includes
+        self.files = files  # those files (real paths): what the hook watches
+        self.allowed = allowed  # the trust store holds this fingerprint
+        self.changed = changed  # it holds another one: edited since allowed
+
+
+def projects(cwd: str) -> list[str]:
+    """The folders at and above `cwd` (real paths) that hold
+    `.flox/env/manifest.toml`, outermost first."""
+    here = os.path.realpath(cwd)
+    found = []
+    while True:
+        if os.path.isfile(os.path.join(here, MANIFEST)):
+            found.append(here)
+        up = os.path.dirname(here)
+        if up == here:
+            return found[::-1]
+        here = up
+
+
+def fingerprint(manifest: str) -> tuple[str, list[str]]:
+    """A digest of the content of the manifest (a real path) and of every
+    manifest it includes, nested too, and those files. A manifest that
+    cannot be read as TOML counts alone (activating it fails anyway)."""
+    from .errors import ActivateError
+
+    with open(manifest, "rb") as f:
+        raw = f.read()
+    parts = [os.fsencode(manifest), raw]
+    files = [manifest]
+    if b"include" not in raw:  # includes nothing: no need to read the TOML (tomllib costs 15 ms)
+        return digest(*parts), files
+    try:
+        from . import compose
+
+        composed, _ = compose.load(manifest, raw)
+        for _, path in composed.included:
+            real = os.path.realpath(path)
+            if real in files:
+                continue
+            with open(real, "rb") as f:
+                parts += [os.fsencode(real), f.read()]
+            files.append(real)
+    except (ActivateError, OSError, ValueError):
+        pass
+    return digest(*parts), files
+
+
+def find(project: str) -> Found:
+    """The project's manifest, its fingerprint and whether it is allowed."""
+    manifest = os.path.realpath(os.path.join(project, MANIFEST))
+    fp, files = fingerprint(manifest)
+    allowed_fp = trust.recorded(manifest)
+    return Found(project, manifest, fp, files, allowed_fp == fp, allowed_fp not in (None, fp))
+
+
+class Decision(Value):
+    """What to do at this prompt: undo (innermost first), start (outermost
+    first), the lines to say, and the state to keep (without the records of
+    what is started: the caller fills those in)."""
+
+    __slots__ = ("undo", "start", "say", "state")
+
+    def __init__(self) -> None:
+        self.undo: list[Entry] = []
+        self.start: list[Found] = []
+        self.say: list[str] = []
+        self.state: list[Entry] = []
+
+
+def decide(state: list[Entry], here: list[Found], stack: list[str], active: set[str]) -> Decision:
+    """Compare what the shell has (`state`; `stack`: its in-place records,
+    newest last; `active`: the .flox folders active in it) with the projects
+    it is in now (`here`, outermost first)."""
+    d = Decision()
+    old = {e.project: e for e in state}
+    for e in state:  # a record gone from the stack: the user typed `deactivate`
+        if e.st == "on" and e.rec not in stack:
+            e.st = "off"
+    wanted: list[tuple[Found, Entry]] = []
+    for f in here:
+        known = old.get(f.project)
+        e = known if known is not None else Entry(f.project, "new")
+        if known is None:  # entering
+            if os.path.join(f.project, ".flox") in active:
+                e = Entry(f.project, "ext", f.fp)
+            elif f.allowed:
+                e = Entry(f.project, "start", f.fp)
+            else:
+                d.say.append(_not_allowed(f))
+                e = Entry(f.project, "no", f.fp)
+        elif e.st == "on" and not f.allowed:  # edited (or denied) while on
+            if f.changed:
+                d.say.append(_not_allowed(f))
+            e = Entry(f.project, "drop", f.fp, e.rec)
+        elif e.st == "on" and f.fp != e.fp:  # edited and allowed again: start afresh
+            e = Entry(f.project, "restart", f.fp, e.rec)
+        elif e.st in ("no", "off", "err") and f.allowed and (e.st == "no" or f.fp != e.fp):
+            e = Entry(f.project, "start", f.fp)  # allowed now, or edited and allowed again
+        wanted.append((f, e))
+    # What stays on is the run of unchanged entries from the outermost
+    # folder; every activation of ours after it is undone, then started again
+    # where still wanted, so the stack keeps the folders' order.
+    kept: list[Entry] = []
+    for _, e in wanted:
+        if e.st in ("start", "restart", "drop"):
+            break
+        if e.st == "on":
+            kept.append(e)
+    ours_on = [e for e in state if e.st == "on"]
+    d.undo = [e for e in ours_on if e not in kept][::-1]
+    undone = {e.project for e in d.undo}
+    for f, e in wanted:
+        if e.st in ("start", "restart") or (e.st == "on" and e.project in undone):
+            d.start.append(f)
+            d.state.append(Entry(f.project, "on", f.fp))
+        elif e.st == "drop":
+            d.state.append(Entry(f.project, "no", f.fp))
+        else:
+            d.state.append(e)
+    return d
+
+
+def _not_allowed(f: Found) -> str:
+    shown = home_short(os.path.join(f.project, ".flox"))
+    if f.changed:
+        return (
+            f"{shown} changed since it was allowed: it is not allowed to activate "
+            'automatically; run "activate allow" to allow it again'
+        )
+    return f'{shown} is not allowed to activate automatically; run "activate allow" to allow it'
+
+
+def home_short(path: str) -> str:
+    """`path` with the home folder written `~`."""
+    from .state import home
+
+    h = home().rstrip("/")
+    if h and (path == h or path.startswith(h + "/")):
+        return "~" + path[len(h) :]
+    return path
+
+
+# The shell's state file: the entries, and its time is the stamp the hook's
+# `-nt` tests compare the watched files with.
+def state_file(shell_pid: int, token: str) -> str:
+    """The state file of the shell `shell_pid` (start token `token`)."""
+    return os.path.join(state_root(), "auto", f"{shell_pid}-{token}")
+
+
+def load(path: str) -> list[Entry]:
+    """The entries saved in the state file at `path` (none when it is missing or damaged)."""
+    raw = read_file(path)
+    data = registry.decode(raw) if raw is not None else None
+    if not data or data.get("v") != 1 or not isinstance(data.get("entries"), list):
+        return []
+    out = []
+    for item in data["entries"]:  # type: ignore[attr-defined]
+        if isinstance(item, list) and len(item) == 4 and all(isinstance(x, str) for x in item):
+            out.append(Entry(*item))
+    return out
+
+
+def save(path: str, entries: list[Entry], stamp_ns: int) -> None:
+    """Write the state file, dated `stamp_ns` (when this run started: a file
+    changed after that is newer than the stamp, and seen at the next prompt)."""
+    makedirs_private(os.path.dirname(path))
+    rows = [[e.project, e.st, e.fp, e.rec] for e in entries]
+    write_atomic(path, registry.encode({"v": 1, "entries": rows}))
+    os.utime(path, ns=(stamp_ns, stamp_ns))
+
+
+def prune(folder: str, keep: str) -> None:
+    """Remove the state files of shells that are gone."""
+    from . import procs
+
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return
+    for name in names:
+        pid, _, token = name.partition("-")
+        path = os.path.join(folder, name)
+        if path != keep and pid.isdigit() and not procs.alive(int(pid), token):
+            try:
+                os.unlink(path)
+            except OSError:
+                pass
