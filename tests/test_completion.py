@@ -237,7 +237,8 @@ printf '%s\n' "${COMPREPLY[@]}"
 
 # activate's command table as one tree, built here rather than by
 # activator.completion, whose reading of the table is under test.
-TABLE = commands.TOP.replace(children=commands.COMMANDS)
+# A hidden command (run by the prompt hook) is not offered.
+TABLE = commands.TOP.replace(children=tuple(c for c in commands.COMMANDS if not c.hidden))
 
 
 def every_command(

@@ -68,7 +68,7 @@ def test_help_of_activate_itself_lists_every_command(sandbox: Sandbox) -> None:
         assert (r.returncode, r.stderr) == (0, "")
         assert r.stdout.startswith("usage: activate ")
         for c in commands.COMMANDS:
-            assert f"  {c.name} " in r.stdout
+            assert (f"  {c.name} " in r.stdout) != c.hidden
 
 
 def test_help_for_an_unknown_command_is_a_usage_error(sandbox: Sandbox) -> None:

@@ -59,7 +59,7 @@ class Node:
 def table() -> Command:
     """The whole command table as one tree: activate itself, its subcommands
     as children."""
-    return commands.TOP.replace(children=commands.COMMANDS)
+    return commands.TOP.replace(children=tuple(c for c in commands.COMMANDS if not c.hidden))
 
 
 def walk(root: Command) -> Iterator[Node]:

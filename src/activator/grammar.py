@@ -71,7 +71,7 @@ class Arg(Value):
 class Command(Value):
     """A subcommand (or, for `children`, a group of them, like `vars set`)."""
 
-    __slots__ = ("name", "summary", "help", "options", "args", "children", "examples")
+    __slots__ = ("name", "summary", "help", "options", "args", "children", "examples", "hidden")
 
     def __init__(
         self,
@@ -82,6 +82,7 @@ class Command(Value):
         args: tuple[Arg, ...] = (),
         children: tuple[Command, ...] = (),
         examples: tuple[str, ...] = (),
+        hidden: bool = False,
     ) -> None:
         self.name = name
         self.summary = summary  # one line, for lists
@@ -90,6 +91,9 @@ class Command(Value):
         self.args = args
         self.children = children  # sub-verbs; a command has children or args, not both
         self.examples = examples  # command lines that work from a checkout of activate
+        self.hidden = (
+            hidden  # run by activate's own code (the prompt hook): not listed or completed
+        )
 
     def child(self, name: str) -> Command | None:
         """The sub-verb called `name`, if any."""

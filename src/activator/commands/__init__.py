@@ -209,6 +209,7 @@ COMMANDS = (
         "manifest changed. Not meant to be typed.",
         args=(Arg("SHELL", "the shell", choices=SHELLS),),
         examples=("activate hook-env bash",),
+        hidden=True,
     ),
     Command(
         "edit",
@@ -399,7 +400,7 @@ COMMANDS = (
     ),
 )
 
-NAMES = tuple(c.name for c in COMMANDS)
+NAMES = tuple(c.name for c in COMMANDS if not c.hidden)  # those help lists and completion offers
 
 
 def lookup(name: str) -> Command | None:

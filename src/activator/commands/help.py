@@ -69,7 +69,7 @@ def _top() -> str:
         commands.WAYS,
         "Commands:",
     ]
-    lines += [_row(c.name, c.summary) for c in commands.COMMANDS]
+    lines += [_row(c.name, c.summary) for c in commands.COMMANDS if not c.hidden]
     lines += ["", "Options:"]
     lines += [_option(o) for o in top.options]
     lines += ["", commands.EPILOGUE, "Examples:"]
