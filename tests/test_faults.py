@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -45,6 +46,36 @@ def test_ctrl_c_during_the_hook_stops_with_130_and_leaves_no_record(sandbox: San
     assert child.exitstatus == 130
     assert "interrupted while running the hook" in (child.before or "")
     assert leftovers(sandbox) == []
+
+
+@pytest.mark.parametrize("count", [1, 2, 5])
+def test_ctrl_c_while_waiting_says_interrupted_once_however_many_arrive(
+    sandbox: Sandbox, count: int
+) -> None:
+    """timeout(1) signals the process and then its group: two SIGINTs at
+    once (or a user pressing Ctrl-C repeatedly) give the one line, status 130."""
+    sandbox.write_manifest("[hook]\non-activate = 'sleep 5'\n")
+    first = subprocess.Popen(
+        [ACTIVATE, "--", "true"], cwd=sandbox.project, env=sandbox.env, stderr=subprocess.DEVNULL
+    )
+    try:
+        wait_until(lambda: any(p.name == "starting" for p in sandbox.state_files()))
+        second = subprocess.Popen(
+            [ACTIVATE, "--", "true"],
+            cwd=sandbox.project,
+            env=sandbox.env,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        assert second.stderr is not None
+        assert "waiting" in second.stderr.readline()  # it waits for the first one's hook
+        for _ in range(count):
+            second.send_signal(signal.SIGINT)
+        rest = second.stderr.read()
+        assert (second.wait(timeout=10), rest) == (130, "activate: interrupted\n")
+    finally:
+        first.kill()
+        first.wait()
 
 
 def test_a_hook_killed_with_sigkill_fails_cleanly_and_the_next_activation_runs_it(

@@ -123,8 +123,21 @@ def _one_action(action: str, flag: str, new: str) -> None:
         raise UsageError(f"{new} cannot be combined with {flag}")
 
 
+def _interrupted(signum: int, frame: object) -> None:
+    """SIGINT: stop with KeyboardInterrupt, once. A second one (timeout(1)
+    signals the process and then its group) must not cut the way out short
+    with a traceback."""
+    import _signal  # type: ignore[import-not-found]  # `signal` imports enum
+
+    _signal.signal(_signal.SIGINT, _signal.SIG_IGN)
+    raise KeyboardInterrupt
+
+
 def main(args: list[str] | None = None) -> int:
     """Entry point of the `activate` command."""
+    import _signal  # built in, loaded at start-up: free
+
+    _signal.signal(_signal.SIGINT, _interrupted)
     try:
         request = parse(sys.argv[1:] if args is None else args)
         if isinstance(request, Request):
@@ -143,11 +156,6 @@ def main(args: list[str] | None = None) -> int:
         report(e)
         return e.status
     except KeyboardInterrupt:
-        import signal
-
-        # a second SIGINT (timeout(1) and a terminal send one to the process and
-        # one to its group) must not interrupt the message with a traceback
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
         sys.stderr.write("activate: interrupted\n")
         return EXIT_INTERRUPTED
     except BrokenPipeError:
