@@ -462,3 +462,52 @@ def test_json_print_carries_no_bookkeeping(sandbox: Sandbox) -> None:
     assert done.returncode == 0, done.stderr
     assert "_ACTIVATE_OUTSIDE" not in json.loads(done.stdout)
     assert not (sandbox.root / "runtime" / "activate" / "outside").exists()
+
+
+# [profile] code exporting a new variable, changing one from outside that no
+# activation touched, and unsetting another (each shell's own spelling).
+PROFILE_EXPORTS = {
+    "bash": "export P_NEW='from the profile'\nexport P_CHANGED=changed\nunset P_UNSET\n",
+    "zsh": "export P_NEW='from the profile'\nexport P_CHANGED=changed\nunset P_UNSET\n",
+    "fish": "set -gx P_NEW 'from the profile'\nset -gx P_CHANGED changed\nset -e P_UNSET\n",
+    "tcsh": "setenv P_NEW 'from the profile'\nsetenv P_CHANGED changed\nunsetenv P_UNSET\n",
+}
+
+
+@pytest.mark.parametrize("way", ["in place", "subshell"])
+def test_what_the_profile_exports_is_undone(sandbox: Sandbox, shell: str, way: str) -> None:
+    """The [profile] code runs in the user's shell after activate hands over:
+    the shell itself notes the exported variables it set, changed or unset.
+    tcsh notes names only: a value it changed (P_CHANGED) is not seen."""
+    s = make_setup(sandbox)
+    sandbox.manifest.write_text(
+        sandbox.manifest.read_text() + f"[profile]\n{shell} = {toml_str(PROFILE_EXPORTS[shell])}\n"
+    )
+    sandbox.env.update({"P_CHANGED": "it's the 'original' $value\n", "P_UNSET": "was set\\ before"})
+    out = sandbox.root
+    inner = out / f"inner.{shell}"
+    inner.write_text(
+        script(
+            [
+                f"{s.dump} {out}/inside.json",
+                f"{ACTIVATE} --outside -- {s.dump} {out}/outside.json",
+            ]
+        )
+    )
+    if way == "in place":
+        lines = [f"{s.dump} {out}/start.json", in_place(shell), source(shell, inner)]
+    else:
+        # --shell: zsh execs a last simple command, so activate's parent is not zsh
+        start = f"{ACTIVATE} --shell {shell} -c '{source(shell, inner)}'"
+        lines = [f"{s.dump} {out}/start.json", start]
+    done = sandbox.shell(shell, script(lines))
+    assert done.returncode == 0, done.stderr
+    inside = env_of(out / "inside.json")
+    assert (inside["P_NEW"], inside["P_CHANGED"]) == ("from the profile", "changed")
+    assert "P_UNSET" not in inside
+    outside = env_of(out / "outside.json")
+    assert "P_NEW" not in outside
+    assert outside["P_UNSET"] == "was set\\ before"
+    if shell != "tcsh":
+        assert outside["P_CHANGED"] == "it's the 'original' $value\n"
+        assert_outside(outside, env_of(out / "start.json"))

@@ -98,6 +98,7 @@ def launch_code(name: str) -> str:
         self_path(name),
         "/bin/rm",
         "/opt/activate/bin/activate",
+        shell_dir=BUNDLED,
     )
 
 

@@ -55,7 +55,16 @@ def inplace_code(act: Activation, kind: str) -> str:
     sourced = ""
     if profile:  # what the profile defines is tracked, so deactivate can remove it
         sources = render.ops(shell, [Source(p) for p in profile])
-        sourced = shell.track_start().rstrip("\n") + "\n" + sources + shell.track_end(depth)
+        sourced = (
+            shell.note_profile("start", bundled.shell_dir()).rstrip("\n")
+            + "\n"
+            + shell.track_start().rstrip("\n")
+            + "\n"
+            + sources
+            + shell.track_end(depth).rstrip("\n")
+            + "\n"
+            + shell.note_profile("end", bundled.shell_dir())
+        )
     prompt = render.ops(shell, [Prompt(names)])
     parts += [prompt, sourced] if shell.PROMPT_FIRST else [sourced, prompt]
     return "".join(p if p.endswith("\n") else p + "\n" for p in parts if p)
@@ -146,7 +155,19 @@ def start_shell(act: Activation, choice: ShellChoice, program: str, code: str | 
         hints = missing.commands(act.manifest)
     command = inplace.command()
     write_fd(
-        fd, render.launch(shell, act.plan, act.final, profile, names, path, rm, command, hints)
+        fd,
+        render.launch(
+            shell,
+            act.plan,
+            act.final,
+            profile,
+            names,
+            path,
+            rm,
+            command,
+            hints,
+            shell_dir=bundled.shell_dir(),
+        ),
     )
     argv, changes = shell.startup(program, path, code, act.environ, bundled.shell_dir())
     env = dict(act.final)

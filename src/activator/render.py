@@ -59,12 +59,14 @@ def launch(
     rm: str,
     command: str,
     not_provided: Sequence[tuple[str, str]] = (),
+    *,
+    shell_dir: str,
 ) -> str:
     """A new shell's activation code, sourced after its rc files; it deletes
     itself first (with `rm`, an absolute path). It defines `deactivate`,
     which runs `command deactivate` to say that `exit` leaves this shell.
     `not_provided`: (command, message) pairs said after `command not found`
-    (see missing.commands)."""
+    (see missing.commands). `shell_dir`: the bundled shell/ folder."""
     body = [shell.remove_file(self_path, rm)]
     steps = reapply(plan, final)
     edits_path = any(isinstance(op, PathEdit) for op in steps)
@@ -76,12 +78,17 @@ def launch(
     body.append(shell.define_deactivate(command).rstrip("\n"))
     if not_provided:
         body.append(shell.not_provided(not_provided).rstrip("\n"))
-    body.append(ops(shell, profile_and_prompt(shell, profile, names)).rstrip("\n"))
-    return "\n".join(b for b in body if b) + "\n"
-
-
-def profile_and_prompt(shell: Shell, profile: Sequence[str], names: str) -> list[Op]:
-    """Sourcing the profile files and setting the prompt, in the shell's order."""
     sources: list[Op] = [Source(p) for p in profile]
     prompt: list[Op] = [Prompt(names)]
-    return prompt + sources if shell.PROMPT_FIRST else sources + prompt
+    sourced = ""
+    if sources:  # what the profile exports, `activate --outside` restores too
+        sourced = "\n".join(
+            [
+                shell.note_profile("start", shell_dir).rstrip("\n"),
+                ops(shell, sources).rstrip("\n"),
+                shell.note_profile("end", shell_dir).rstrip("\n"),
+            ]
+        )
+    shown = ops(shell, prompt).rstrip("\n")
+    body += [shown, sourced] if shell.PROMPT_FIRST else [sourced, shown]
+    return "\n".join(b for b in body if b) + "\n"

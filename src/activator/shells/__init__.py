@@ -65,6 +65,11 @@ if TYPE_CHECKING:  # the protocol is for the type checker; typing costs ms at ru
             """Code recording, for deactivate, what was defined since `track_start`."""
             ...
 
+        def note_profile(self, phase: str, shell_dir: str) -> str:
+            """Code run before (`phase` "start") and after ("end") the [profile]
+            code, adding what it exports to `_ACTIVATE_OUTSIDE` (outside.py)."""
+            ...
+
         def forget(self, depth: int) -> str:
             """Code removing what `track_end(depth)` recorded."""
             ...

@@ -35,6 +35,7 @@ __all__ = [
     "define_deactivate",
     "forget",
     "not_provided",
+    "note_profile",
     "path_edit",
     "prompt",
     "quote",
@@ -128,3 +129,16 @@ def undefine_deactivate() -> str:
 def not_provided(entries: Sequence[tuple[str, str]]) -> str:
     """`command_not_found_handle` that names what [install] did not provide."""
     return posix_not_provided("bash", "bash", entries)
+
+
+def note_profile(phase: str, shell_dir: str) -> str:
+    """Code run before (`phase` "start") and after ("end") the [profile]
+    code: what it exports joins `_ACTIVATE_OUTSIDE` (shell/bash/outside.bash;
+    only bash sources it, sh and dash skip it)."""
+    path = quote(os.path.join(shell_dir, "bash", "outside.bash"))
+    if phase == "start":
+        return (
+            'if [ -n "${BASH_VERSION-}" ] && [ -n "${_ACTIVATE_OUTSIDE-}" ]; '
+            f"then __activate_x=start; . {path}; fi;"
+        )
+    return f'if [ -n "${{__activate_x-}}" ]; then . {path}; fi;'

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from ..operations import PathEdit
 from .label import prompt_label
 
@@ -23,6 +25,7 @@ __all__ = [
     "define_deactivate",
     "forget",
     "not_provided",
+    "note_profile",
     "path_edit",
     "prompt",
     "quote",
@@ -165,3 +168,12 @@ def not_provided(entries: Sequence[tuple[str, str]]) -> str:
     from ..bundled import template
 
     return template("fish", "not-found.fish", " ".join(quote(w) for p in entries for w in p))
+
+
+def note_profile(phase: str, shell_dir: str) -> str:
+    """Code run before (`phase` "start") and after ("end") the [profile]
+    code: what it exports joins `_ACTIVATE_OUTSIDE` (shell/fish/outside.fish)."""
+    path = quote(os.path.join(shell_dir, "fish", "outside.fish"))
+    if phase == "start":
+        return f"if set -q _ACTIVATE_OUTSIDE; set -g __activate_x start; source {path}; end;"
+    return f"if set -q __activate_x; source {path}; end;"

@@ -28,6 +28,7 @@ __all__ = [
     "define_deactivate",
     "forget",
     "not_provided",
+    "note_profile",
     "path_edit",
     "prompt",
     "quote",
@@ -219,3 +220,12 @@ def not_provided(entries: Sequence[tuple[str, str]]) -> str:
             f"which {quote(command)} >& /dev/null\nif ( $status ) alias {quote(command)} {quote(body)}"
         )
     return "\n".join(lines) + "\n"
+
+
+def note_profile(phase: str, shell_dir: str) -> str:
+    """Code run before (`phase` "start") and after ("end") the [profile]
+    code: the names it exports join `_ACTIVATE_OUTSIDE` (shell/tcsh/outside.tcsh)."""
+    path = quote(os.path.join(shell_dir, "tcsh", "outside.tcsh"))
+    if phase == "start":
+        return f"if ( $?_ACTIVATE_OUTSIDE ) then\nset __activate_x = start\nsource {path}\nendif\n"
+    return f"if ( $?__activate_x ) source {path}\n"

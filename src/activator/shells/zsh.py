@@ -49,6 +49,7 @@ __all__ = [
     "define_deactivate",
     "forget",
     "not_provided",
+    "note_profile",
     "path_edit",
     "prompt",
     "quote",
@@ -135,3 +136,12 @@ def undefine_deactivate() -> str:
 def not_provided(entries: Sequence[tuple[str, str]]) -> str:
     """`command_not_found_handler` that names what [install] did not provide."""
     return posix_not_provided("zsh", "zsh", entries)
+
+
+def note_profile(phase: str, shell_dir: str) -> str:
+    """Code run before (`phase` "start") and after ("end") the [profile]
+    code: what it exports joins `_ACTIVATE_OUTSIDE` (shell/zsh/outside.zsh)."""
+    path = quote(os.path.join(shell_dir, "zsh", "outside.zsh"))
+    if phase == "start":
+        return f"if [[ -n ${{_ACTIVATE_OUTSIDE-}} ]]; then __activate_x=start; . {path}; fi;"
+    return f"if [[ -n ${{__activate_x-}} ]]; then . {path}; fi;"

@@ -27,6 +27,8 @@ unset GONE;
 __activate_path_edit PATH '/project/hook'\''s bin' '/opt/late bin' '/usr/local/bin';
 unset -f __activate_path_edit;
 if { declare -F deactivate || alias deactivate; } >/dev/null 2>&1; then :; else deactivate() { set -- "$(command '/opt/activate/bin/activate' deactivate --shell bash)" "$?"; [ "$2" = 0 ] || return "$2"; eval "$1"; }; _activate_deactivate=1; fi;
+if [ -n "${BASH_VERSION-}" ] && [ -n "${_ACTIVATE_OUTSIDE-}" ]; then __activate_x=start; . '/opt/activate/shell/bash/outside.bash'; fi;
 . '/project/.flox/cache/env'\''s.profile-common';
 . '/project/.flox/cache/env'\''s.profile-bash';
+if [ -n "${__activate_x-}" ]; then . '/opt/activate/shell/bash/outside.bash'; fi;
 case $- in *i*) if [ -z "${ACTIVATE_NO_PROMPT-}" ]; then [ -n "${_activate_ps1+x}" ] || _activate_ps1=${PS1-}; PS1='(demo) '$_activate_ps1; fi;; esac;

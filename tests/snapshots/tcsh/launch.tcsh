@@ -30,5 +30,10 @@ if ( ! $?_activate_prompt ) set _activate_prompt = "$prompt:q"
 set prompt = '(demo) '"$_activate_prompt:q"
 endif
 endif
+if ( $?_ACTIVATE_OUTSIDE ) then
+set __activate_x = start
+source '/opt/activate/shell/tcsh/outside.tcsh'
+endif
 source '/project/.flox/cache/env'\''s.profile-common';
 source '/project/.flox/cache/env'\''s.profile-tcsh';
+if ( $?__activate_x ) source '/opt/activate/shell/tcsh/outside.tcsh'

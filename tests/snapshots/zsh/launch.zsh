@@ -27,6 +27,8 @@ unset GONE;
 __activate_path_edit PATH '/project/hook'\''s bin' '/opt/late bin' '/usr/local/bin';
 unset -f __activate_path_edit;
 if (( ${+functions[deactivate]} + ${+aliases[deactivate]} )); then :; else deactivate() { set -- "$(command '/opt/activate/bin/activate' deactivate --shell zsh)" "$?"; [ "$2" = 0 ] || return "$2"; eval "$1"; }; _activate_deactivate=1; fi;
+if [[ -n ${_ACTIVATE_OUTSIDE-} ]]; then __activate_x=start; . '/opt/activate/shell/zsh/outside.zsh'; fi;
 . '/project/.flox/cache/env'\''s.profile-common';
 . '/project/.flox/cache/env'\''s.profile-zsh';
+if [[ -n ${__activate_x-} ]]; then . '/opt/activate/shell/zsh/outside.zsh'; fi;
 if [[ -o interactive ]] && [[ -z "${ACTIVATE_NO_PROMPT-}" ]]; then (( ${+_activate_ps1} )) || _activate_ps1=$PS1; PS1='(demo) '$_activate_ps1; fi;
