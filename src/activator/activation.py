@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import sys
 
-from . import __version__, locate, operations, outside, planner, procs, registry, supported
+from . import locate, operations, outside, planner, procs, registry, supported
 from .errors import ActivateError, warn
 from .manifest import Manifest
 from .operations import Op, PathEdit, SetVar, UnsetVar, decode_ops, encode_ops
@@ -102,8 +102,8 @@ def prepare(
     environ = dict(os.environ if environ is None else environ)
     loc = locate.find(directory, file, os.getcwd())
     root, root_note = state_root_and_note()  # the note: the usual root is unwritable
-    group_dir = os.path.join(root, "envs", digest(loc.dotflox.encode()))
-    cache_key = digest(loc.manifest_bytes, loc.env_json, __version__.encode())
+    group_dir = locate.group_dir(root, loc.dotflox)
+    cache_key = locate.manifest_key(loc)
     manifest, name, key = _manifest(loc, group_dir, cache_key)
     mode = mode or manifest.mode or DEFAULT_MODE
     ident = planner.Identity(loc.dotflox, loc.project, name, mode)
@@ -195,11 +195,9 @@ def provide_packages(
     from .packages import provision
 
     loc = locate.find(directory, file, os.getcwd())
-    group_dir = os.path.join(state_root_and_note()[0], "envs", digest(loc.dotflox.encode()))
-    cache_key = digest(loc.manifest_bytes, loc.env_json, __version__.encode())
-    m, name, _ = _manifest(
-        loc, group_dir, cache_key
-    )  # parsed once per manifest version, as activation does
+    group_dir = locate.group_dir(state_root_and_note()[0], loc.dotflox)
+    # parsed once per manifest version, as activation does
+    m, name, _ = _manifest(loc, group_dir, locate.manifest_key(loc))
     mode = mode or m.mode or DEFAULT_MODE
     ident = planner.Identity(loc.dotflox, loc.project, name, mode)
     ident = ident.replace(base=_writable_base(ident))
@@ -211,9 +209,8 @@ def provide_packages(
 
 def load_manifest(loc: locate.Location) -> Manifest:
     """The environment's manifest, read as an activation reads it (cached)."""
-    group_dir = os.path.join(state_root_and_note()[0], "envs", digest(loc.dotflox.encode()))
-    key = digest(loc.manifest_bytes, loc.env_json, __version__.encode())
-    return _manifest(loc, group_dir, key)[0]
+    group_dir = locate.group_dir(state_root_and_note()[0], loc.dotflox)
+    return _manifest(loc, group_dir, locate.manifest_key(loc))[0]
 
 
 def _manifest(loc: locate.Location, group_dir: str, key: str) -> tuple[Manifest, str, str]:
@@ -232,7 +229,7 @@ def _manifest(loc: locate.Location, group_dir: str, key: str) -> tuple[Manifest,
 
             stamp = compose.stamp([path for _, path in m.included])
             if stamp is not None and stamp == data.get("included"):
-                return m, str(data["name"]), digest(key.encode(), stamp.encode())
+                return m, str(data["name"]), compose.identity(key, stamp)
         except (KeyError, TypeError, ValueError, AssertionError):
             pass
     from . import compose
@@ -242,7 +239,7 @@ def _manifest(loc: locate.Location, group_dir: str, key: str) -> tuple[Manifest,
     makedirs_private(group_dir)
     record = {"path": loc.manifest_path, "name": name, "manifest": m.to_record()}
     write_atomic(cache, registry.encode({**record, "included": stamp}))
-    return m, name, digest(key.encode(), stamp.encode()) if stamp else key
+    return m, name, compose.identity(key, stamp)
 
 
 def _start(

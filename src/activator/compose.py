@@ -47,6 +47,14 @@ def stamp(paths: Sequence[str]) -> str | None:
     return _stamp(read)
 
 
+def identity(key: str, stamp: str) -> str:
+    """The activation's identity: the manifest's `key` (locate.manifest_key)
+    and the `stamp` of what it includes ("" for nothing: then `key` itself)."""
+    from .state import digest
+
+    return digest(key.encode(), stamp.encode()) if stamp else key
+
+
 def _stamp(read: Sequence[tuple[str, bytes]]) -> str:
     from .state import digest
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 
+from . import __version__
 from .errors import EXIT_USAGE, ActivateError
 from .state import cache_home, digest, read_file
 from .values import Value
@@ -37,6 +38,18 @@ class Location(Value):
         self.default_name = default_name  # the name when .flox/env.json gives none
         self.manifest_bytes = manifest_bytes
         self.env_json = env_json  # raw .flox/env.json (b"" if none): part of the identity
+
+
+def group_dir(root: str, dotflox: str) -> str:
+    """Where the private state root `root` keeps what belongs to the environment
+    `dotflox`: its activations, cached manifests and services."""
+    return os.path.join(root, "envs", digest(dotflox.encode()))
+
+
+def manifest_key(loc: Location) -> str:
+    """This version of the environment's manifest: its bytes, `.flox/env.json`
+    and activate's version (composition.identity adds what it includes)."""
+    return digest(loc.manifest_bytes, loc.env_json, __version__.encode())
 
 
 def find(directory: str | None, file: str | None, cwd: str) -> Location:

@@ -16,7 +16,7 @@ from ..grammar import Invocation
 from ..manifest import Manifest
 from ..services import control
 from ..services.layout import Layout
-from ..state import digest, state_root
+from ..state import state_root
 
 
 def run(inv: Invocation) -> int:
@@ -31,7 +31,7 @@ def run(inv: Invocation) -> int:
             hint="install activate with its services extra: pip install 'activate[services]'",
             status=EXIT_SERVICES,
         )
-    lay = Layout(os.path.join(state_root(), "envs", digest(loc.dotflox.encode())))
+    lay = Layout(locate.group_dir(state_root(), loc.dotflox))
     if verb in ("start", "restart"):
         target = _target(inv, loc, verb)
         if verb == "start":

@@ -10,10 +10,10 @@ import os
 import sys
 import time
 
-from .. import __version__, locate, missing, planner, registry
+from .. import locate, missing, planner, registry
 from ..errors import ActivateError
 from ..grammar import Invocation
-from ..state import digest, read_file, state_roots_to_read
+from ..state import read_file, state_roots_to_read
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -54,11 +54,11 @@ def collect(directory: str | None, file: str | None) -> dict[str, object]:
         if directory or file:
             raise
         return {"schema": SCHEMA, "active": active, "project": None, "activations": []}
-    key = digest(loc.manifest_bytes, loc.env_json, __version__.encode())
     m, stamp = _read(loc)
-    if stamp:  # the identity covers the included manifests, as activation's does
-        key = digest(key.encode(), stamp.encode())
-    group = os.path.join("envs", digest(loc.dotflox.encode()))
+    from ..compose import identity
+
+    key = identity(locate.manifest_key(loc), stamp)  # as activation's: includes too
+    groups = [locate.group_dir(root, loc.dotflox) for root in roots]
     project: dict[str, object] = {
         "name": locate.env_name(loc),
         "path": loc.project,
@@ -70,9 +70,9 @@ def collect(directory: str | None, file: str | None) -> dict[str, object]:
         "catalog": _catalog(m) if m is not None else None,
         "lock": _locked(loc.manifest_path),
         "auto": _auto(loc),
-        "services": _services(m, [os.path.join(root, group) for root in roots]),
+        "services": _services(m, groups),
     }
-    activations = [a for root in roots for a in _activations(os.path.join(root, group), key)]
+    activations = [a for group in groups for a in _activations(group, key)]
     return {
         "schema": SCHEMA,
         "active": active,
@@ -158,7 +158,7 @@ def _recorded_shortfall(roots: list[str], dotflox: str) -> list[dict[str, str]] 
 
     records = []
     for root in roots:
-        group = os.path.join(root, "envs", digest(dotflox.encode()))
+        group = locate.group_dir(root, dotflox)
         try:
             names = os.listdir(group)
         except OSError:
@@ -293,13 +293,7 @@ def _plain(data: dict[str, object]) -> None:
             lines.append(f"  not provided: {_short(project['not_provided'])}")
         services = project.get("services") or []
         if services:
-            from ..services.control import label
-
-            shown = [
-                f"{r['name']} {label(r)}" + (f" (pid {r['pid']})" if r["pid"] else "")
-                for r in services
-            ]
-            lines.append("  services: " + ", ".join(shown))
+            lines.append("  services: " + _services_shown(services))
         for c in project["catalog"] or []:
             became = c["conda"] or f"none ({c['why']})"
             lines.append(f"  [install] {c['id']} ({c['entry']}) from conda-forge: {became}")
@@ -321,6 +315,15 @@ def _plain(data: dict[str, object]) -> None:
             for env in a["environments"]:
                 lines.append(f"    {env['backend']} environment: {env['path']}")
     sys.stdout.write("\n".join(lines) + "\n")
+
+
+def _services_shown(services: list[dict[str, object]]) -> str:
+    """`db Running (pid 42), job Completed (0)`: each service and how it is."""
+    from ..services.control import label
+
+    return ", ".join(
+        f"{r['name']} {label(r)}" + (f" (pid {r['pid']})" if r["pid"] else "") for r in services
+    )
 
 
 def _short(items: list[dict[str, str]]) -> str:
@@ -361,12 +364,7 @@ def _table(data: dict[str, object]) -> None:
         console.print(f"[yellow]not provided:[/] {escape(_short(project['not_provided']))}")
     services = project.get("services") or []
     if services:
-        from ..services.control import label
-
-        shown = [
-            f"{r['name']} {label(r)}" + (f" (pid {r['pid']})" if r["pid"] else "") for r in services
-        ]
-        console.print(f"[bold]services:[/] {escape(', '.join(shown))}")
+        console.print(f"[bold]services:[/] {escape(_services_shown(services))}")
     lock = project["lock"]
     if isinstance(lock, dict):
         for backend, packages in lock["packages"].items():
