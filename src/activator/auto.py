@@ -83,16 +83,14 @@ def fingerprint(manifest: str) -> tuple[str, list[str]]:
     try:
         from . import compose
 
-        composed, _ = compose.load(manifest, raw)
-        for _, path in composed.included:
-            real = os.path.realpath(path)
-            if real in files:
-                continue
-            with open(real, "rb") as f:
-                parts += [os.fsencode(real), f.read()]
-            files.append(real)
+        composed, stamp = compose.load(manifest, raw)  # the stamp: what it read of each
     except (ActivateError, OSError, ValueError):
-        pass
+        return digest(*parts), files
+    parts.append(stamp.encode())
+    for _, path in composed.included:
+        real = os.path.realpath(path)
+        if real not in files:
+            files.append(real)
     return digest(*parts), files
 
 
