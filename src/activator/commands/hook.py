@@ -1,7 +1,8 @@
 """`activate hook SHELL`: print the prompt hook that auto-activates on `cd`.
 
 The hook's code is in the bundled `shell/hook/` files; only the path of this
-activate (and, for tcsh, of the files it sources) is filled in.
+activate (for tcsh, of the files it sources; for bash and zsh, their shared
+test of what changed, `changed.sh`) is filled in.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ def run(inv: Invocation) -> int:
     kind = inv.args[0]
     shell = SHELLS[kind]
     code = bundled.template("hook", f"hook.{kind}", shell.quote(inplace.command()))
+    if kind in ("bash", "zsh"):  # one test of what changed, in both
+        code = code.replace("@CHANGED@", bundled.template("hook", "changed.sh", "").rstrip("\n"))
     if kind == "tcsh":
         folder = os.path.join(bundled.shell_dir(), "hook")
         code = code.replace("@PRECMD@", shell.quote(os.path.join(folder, "precmd.tcsh")))
