@@ -368,6 +368,20 @@ def prompts(bench: Bench) -> None:
 WHEELS = Path(__file__).resolve().parent.parent / "manifests" / "wheels"
 
 
+def add_cold_install(bench: Bench, name: str, project: Path) -> None:
+    """`activate install` in `project` from nothing: the shared store and the
+    project's lock removed before each run."""
+    store = Path(bench.env["XDG_CACHE_HOME"]) / "activate" / "packages"
+    lock = project / ".flox" / "env" / "activate.lock"
+    removal = f'chmod -R u+w "{store}"; rm -rf "{store}" "{lock}"'
+    bench.add(
+        "packages",
+        name,
+        ["sh", "-c", f'{removal}; exec "{bench.activate}" install'],
+        project,
+    )
+
+
 def packages(bench: Bench, python: str) -> None:
     """Starts whose pip environment is built, against starts without packages;
     a cold build (empty store, no lock) against uv run by hand for the same set."""
@@ -385,14 +399,7 @@ def packages(bench: Bench, python: str) -> None:
         "packages", "activate -- true (start, pip environment built)", [a, "--", "true"], built
     )
     cold = bench.project("pip-cold", manifest)
-    store = Path(bench.env["XDG_CACHE_HOME"]) / "activate" / "packages"
-    lock = cold / ".flox" / "env" / "activate.lock"
-    bench.add(
-        "packages",
-        "activate install, cold (resolve and build)",
-        ["sh", "-c", f'chmod -R u+w "{store}"; rm -rf "{store}" "{lock}"; exec "{a}" install'],
-        cold,
-    )
+    add_cold_install(bench, "activate install, cold (resolve and build)", cold)
     by_hand = bench.root / "by-hand"
     bench.add(
         "packages",
@@ -535,14 +542,7 @@ def conda(bench: Bench, python: str) -> None:
     manifest = f'version = 1\n[install]\njq.conda = "jqlike"\n[options]\nactivate.conda.channels = ["{channel}"]\n'
     cold = bench.project("conda-cold", manifest)
     subprocess.run([a, "install"], cwd=cold, env=bench.env, check=True, capture_output=True)
-    store = Path(bench.env["XDG_CACHE_HOME"]) / "activate" / "packages"
-    lock = cold / ".flox" / "env" / "activate.lock"
-    bench.add(
-        "packages",
-        "activate install, conda, cold (solve and build)",
-        ["sh", "-c", f'chmod -R u+w "{store}"; rm -rf "{store}" "{lock}"; exec "{a}" install'],
-        cold,
-    )
+    add_cold_install(bench, "activate install, conda, cold (solve and build)", cold)
     script = bench.root / "rattler-by-hand.py"
     script.write_text(RATTLER_BY_HAND)
     target = bench.root / "rattler-prefix"
