@@ -324,10 +324,14 @@ def test_an_http_server_a_one_shot_and_a_failing_service(box: Sandbox) -> None:
         "Error (exit status 3)",
         "Error (exit status 127)",
     ]
-    # a port already in use: the second server fails, its log says why
+    # a port already in use: the second server fails, its log says why. The port is held
+    # by this test, not by web: services start together, so web and web2 would race for it.
+    taken = socket.socket()
+    taken.bind(("127.0.0.1", 0))
+    taken.listen()
     box.write_manifest(
         box.manifest.read_text()
-        + f"web2.command = 'exec python3 -m http.server {port} --bind 127.0.0.1'\n"
+        + f"web2.command = 'exec python3 -m http.server {taken.getsockname()[1]} --bind 127.0.0.1'\n"
     )
     fresh = box.run(["--", "true"])  # an activation of the new manifest starts (and cleans up)
     assert fresh.returncode == 0, fresh.stderr
@@ -340,6 +344,7 @@ def test_an_http_server_a_one_shot_and_a_failing_service(box: Sandbox) -> None:
     assert "web2: exit status 1" in restarted.stderr
     assert "Address already in use" in log_of(box, "web2").read_text()
     assert status(box)["web"]["status"] == "Running"
+    taken.close()
     keeper_pid(box)  # exactly one keeper (and supervisord): the old ones ended
     supervisord_pid(box)
     end(h)
