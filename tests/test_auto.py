@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
 import sys
 import time
 from collections.abc import Iterator
@@ -549,3 +550,34 @@ def test_auto_activation_starts_services_and_leaving_stops_them(
     wait_until(lambda: running_with_arg(sandbox, "4747"), timeout=60)
     t.run("cd /")
     wait_until(lambda: not running_with_arg(sandbox, "4747") and gone(sandbox), timeout=60)
+
+
+def test_the_shells_state_round_trips(sandbox: Sandbox) -> None:
+    """The hook keeps what it auto-activated in a shell variable and passes it
+    back: a project whose path has quotes, `$` and unicode is remembered (no
+    second activation, `deactivate` stays off), and a damaged state counts as
+    none. In bash without a terminal, calling hook-env as the hook does."""
+    app = sandbox.root / "app $x \"dq\" 'q' ü 日"
+    write_project(app, {"AUTO_VALUE": "v"})
+    sandbox.run(["allow", "-d", str(app)])
+    script = """
+    hook() { eval "$("$ACT" hook-env bash "$1")"; }
+    cd "$APP"; hook not-a-state
+    echo "1:${AUTO_VALUE-}:${FLOX_PROMPT_ENVIRONMENTS-}"
+    hook "$_activate_auto_state"
+    echo "2:${AUTO_VALUE-}:${FLOX_PROMPT_ENVIRONMENTS-}"
+    deactivate; hook "$_activate_auto_state"
+    echo "3:${AUTO_VALUE-}"
+    cd /; hook "$_activate_auto_state"; cd "$APP"; hook "$_activate_auto_state"
+    echo "4:${AUTO_VALUE-}"
+    """
+    done = subprocess.run(
+        ["bash", "-c", script],
+        env={**sandbox.env, "APP": str(app), "ACT": ACTIVATE},
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0].startswith("1:v:") and lines[0] != "1:v:"
+    assert lines[1:] == [lines[0].replace("1:", "2:", 1), "3:", "4:v"], done.stderr

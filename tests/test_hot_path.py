@@ -159,6 +159,20 @@ def test_print_finding_the_calling_shell_imports_only_what_it_uses(attached: San
     _check(imported(["--print"], attached, via_shell="bash"), PRINT)
 
 
+# The prompt hook's call on entering a project: an in-place attach, without
+# the command table and the grammar, which its exact call skips.
+PROMPT = (PRINT - {"activator.detect", "activator.commands", "activator.grammar"}) | {
+    "activator.prompt", "activator.auto", "activator.trust",
+}  # fmt: skip
+
+
+def test_the_prompt_hooks_call_imports_only_what_it_uses(attached: Sandbox) -> None:
+    assert attached.run(["allow"]).returncode == 0
+    found = imported(["hook-env", "bash", ""], attached, via_shell="bash")
+    _check(found, PROMPT)
+    assert "activator.inplace" in found  # it did activate
+
+
 # `activate --outside -- CMD` reads one saved file and execs: no manifest, no engine.
 OUTSIDE = {
     "__future__", "activator", "activator.bundled", "activator.cli", "activator.commands",

@@ -14,7 +14,7 @@ _activate_auto_status() {
 }
 # Run at the top level of PROMPT_COMMAND, not in a function, so that what
 # [profile] code declares is global.
-_activate_auto_line='_activate_auto_s=$?; if _activate_auto_changed; then eval "$(command "$_activate_auto_cmd" hook-env bash)"; _activate_auto_pwd=$PWD _activate_auto_found=${_activate_auto_walk-}; fi; _activate_auto_status "$_activate_auto_s"'
+_activate_auto_line='_activate_auto_s=$?; if _activate_auto_changed; then eval "$(command "$_activate_auto_cmd" hook-env bash "${_activate_auto_state-}")"; _activate_auto_pwd=$PWD _activate_auto_found=${_activate_auto_walk-}; fi; _activate_auto_status "$_activate_auto_s"'
 case "${PROMPT_COMMAND[*]-}" in
 *_activate_auto_changed*) ;;
 *)

@@ -36,7 +36,7 @@ function _activate_auto_changed
 end
 function _activate_auto_hook --on-event fish_prompt
     _activate_auto_changed; or return 0
-    command $_activate_auto_cmd hook-env fish | source
+    command $_activate_auto_cmd hook-env fish "$_activate_auto_state" | source
     set -g _activate_auto_pwd $PWD
     set -g _activate_auto_found $_activate_auto_walk
 end

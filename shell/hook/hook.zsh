@@ -8,7 +8,7 @@ _activate_auto_cmd=@ENTRIES@
 @CHANGED@
 _activate_auto_hook() {
   _activate_auto_changed || return 0
-  eval "$(command "$_activate_auto_cmd" hook-env zsh)"
+  eval "$(command "$_activate_auto_cmd" hook-env zsh "${_activate_auto_state-}")"
   _activate_auto_pwd=$PWD _activate_auto_found=${_activate_auto_walk-}
 }
 autoload -Uz add-zsh-hook

@@ -33,7 +33,8 @@ if ( $?_activate_auto_pwd && $?_activate_auto_stamp && $?_activate_auto_found ) 
 endif
 if ( $_activate_auto_go ) then
   if ( ! $?_activate_auto_walk ) set _activate_auto_walk = "-"
-  eval "`"$_activate_auto_cmd:q" hook-env tcsh`"
+  if ( ! $?_activate_auto_state ) set _activate_auto_state = ""
+  eval "`"$_activate_auto_cmd:q" hook-env tcsh "$_activate_auto_state:q"`"
   set _activate_auto_pwd = "$cwd:q"
   set _activate_auto_found = "$_activate_auto_walk:q"
 endif

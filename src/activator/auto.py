@@ -4,8 +4,8 @@ The prompt hook (`activate hook SHELL`) calls `activate hook-env SHELL` when
 the folder or a watched file changed. This module decides, from the folders
 holding `.flox/env/manifest.toml` at and above the current one (outermost
 first), the trust store and what this shell auto-activated before (its
-state), which auto-activations to undo (innermost first) and which to start
-(outermost first). It decides only; `commands/hook_env.py` hands over.
+state, kept in the shell), which auto-activations to undo (innermost first) and which to start
+(outermost first). It decides only; `prompt.py` hands over.
 
 Each entry of a shell's state is one project folder the shell is inside:
   on   auto-activated (`rec`: its in-place record, `fp`: the fingerprint allowed)
@@ -19,8 +19,8 @@ from __future__ import annotations
 
 import os
 
-from . import registry, trust
-from .state import digest, makedirs_private, read_file, state_root, write_atomic
+from . import trust
+from .state import digest, makedirs_private, state_root
 from .values import Value
 
 MANIFEST = os.path.join(".flox", "env", "manifest.toml")
@@ -189,37 +189,59 @@ def home_short(path: str) -> str:
     return path
 
 
-# The shell's state file: the entries, and its time is the stamp the hook's
-# `-nt` tests compare the watched files with.
-def state_file(shell_pid: int, token: str) -> str:
-    """The state file of the shell `shell_pid` (start token `token`)."""
-    return os.path.join(state_root(), "auto", f"{shell_pid}-{token}")
+# A shell's state lives in the shell itself, in the variable the hook passes
+# to `activate hook-env SHELL STATE` and the printed code sets again: it dies
+# with the shell, and keeping it costs no file write (replacing a file on
+# ext4 flushes it: a tenth of a millisecond or more). Each field is written
+# in hex (any byte of a path survives every shell, unquoted even), fields
+# joined by "." and entries by ":".
+STATE_VAR = "_activate_auto_state"
 
 
-def load(path: str) -> list[Entry]:
-    """The entries saved in the state file at `path` (none when it is missing or damaged)."""
-    raw = read_file(path)
-    data = registry.decode(raw) if raw is not None else None
-    if not data or data.get("v") != 1 or not isinstance(data.get("entries"), list):
-        return []
+def encode_state(entries: list[Entry]) -> str:
+    """The state `entries` as the shell keeps it."""
+    return ":".join(
+        ".".join(os.fsencode(x).hex() for x in (e.project, e.st, e.fp, e.rec)) for e in entries
+    )
+
+
+def decode_state(text: str) -> list[Entry]:
+    """The entries of the state `text` (none when it is empty or damaged)."""
     out = []
-    for item in data["entries"]:  # type: ignore[attr-defined]
-        if isinstance(item, list) and len(item) == 4 and all(isinstance(x, str) for x in item):
-            out.append(Entry(*item))
+    for item in text.split(":") if text else ():
+        fields = item.split(".")
+        if len(fields) != 4:
+            return []
+        try:
+            out.append(Entry(*(os.fsdecode(bytes.fromhex(x)) for x in fields)))
+        except ValueError:
+            return []
     return out
 
 
-def save(path: str, entries: list[Entry], stamp_ns: int) -> None:
-    """Write the state file, dated `stamp_ns` (when this run started: a file
-    changed after that is newer than the stamp, and seen at the next prompt)."""
+# The shell's stamp file: its time is when `activate hook-env` last looked;
+# the hook's `-nt` tests compare the watched files with it.
+def stamp_file(shell_pid: int, token: str) -> str:
+    """The stamp file of the shell `shell_pid` (start token `token`)."""
+    return os.path.join(state_root(), "auto", f"{shell_pid}-{token}")
+
+
+def touch(path: str, stamp_ns: int) -> None:
+    """Date the stamp file `stamp_ns` (when this run started: a file changed
+    after that is newer than the stamp, and seen at the next prompt),
+    creating it (private) the first time."""
+    try:
+        os.utime(path, ns=(stamp_ns, stamp_ns))
+        return
+    except FileNotFoundError:
+        pass
     makedirs_private(os.path.dirname(path))
-    rows = [[e.project, e.st, e.fp, e.rec] for e in entries]
-    write_atomic(path, registry.encode({"v": 1, "entries": rows}))
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600))
     os.utime(path, ns=(stamp_ns, stamp_ns))
 
 
 def prune(folder: str, keep: str) -> None:
-    """Remove the state files of shells that are gone."""
+    """Remove the stamp files of shells that are gone."""
     from . import procs
 
     try:

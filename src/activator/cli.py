@@ -6,21 +6,38 @@ from __future__ import annotations
 import os
 import sys
 
-from . import commands
 from .errors import EXIT_FAILURE, EXIT_INTERRUPTED, ActivateError, UsageError, report
-from .grammar import (
-    HELP_FLAGS,
-    HelpRequest,
-    Invocation,
-    Request,
-    find_option,
-    parse_command,
-    take_value,
-)
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # imported where used: the prompt hook's call skips the grammar
+    from .grammar import HelpRequest, Invocation, Request
+
+
+def _hook_env_call(args: list[str]) -> tuple[str, str] | None:
+    """(shell, state) of the prompt hook's own call, `activate hook-env SHELL
+    STATE` (exactly that), which skips the command table and the grammar:
+    importing them costs half a millisecond of entering a project."""
+    if len(args) == 3 and args[0] == "hook-env":
+        from .shells import SHELLS
+
+        if args[1] in SHELLS:
+            return args[1], args[2]
+    return None
 
 
 def parse(args: list[str]) -> Request | Invocation | HelpRequest | str:
     """A way of activating, a subcommand, a request for help, or "version"."""
+    from . import commands
+    from .grammar import (
+        HELP_FLAGS,
+        HelpRequest,
+        Invocation,
+        Request,
+        find_option,
+        parse_command,
+        take_value,
+    )
+
     given: dict[str, tuple[str, str]] = {}  # key -> (as typed, value)
     action, flag = "shell", ""
     argv: tuple[str, ...] = ()
@@ -139,7 +156,15 @@ def main(args: list[str] | None = None) -> int:
 
     _signal.signal(_signal.SIGINT, _interrupted)
     try:
-        request = parse(sys.argv[1:] if args is None else args)
+        args = sys.argv[1:] if args is None else args
+        hook_call = _hook_env_call(args)
+        if hook_call is not None:
+            from . import prompt
+
+            return prompt.update(*hook_call)
+        from .grammar import HelpRequest, Invocation, Request
+
+        request = parse(args)
         if isinstance(request, Request):
             return _activate(request)
         if isinstance(request, HelpRequest):

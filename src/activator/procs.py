@@ -74,6 +74,9 @@ def _cmdline(pid: int) -> bytes | None:
         return None
 
 
+_evaluating: dict[int, int] = {}  # asked twice by the prompt hook's call: read /proc once
+
+
 def evaluating_shell(pid: int) -> int:
     """The process that will hold an in-place activation run as `pid`'s child.
 
@@ -81,6 +84,12 @@ def evaluating_shell(pid: int) -> int:
     the shell forked a subshell in between (a pipeline inside `$(...)`), that
     copy has the same command line as its parent and is skipped.
     """
+    if pid not in _evaluating:
+        _evaluating[pid] = _evaluating_shell(pid)
+    return _evaluating[pid]
+
+
+def _evaluating_shell(pid: int) -> int:
     shell = pid
     if not (HAS_PROC):
         return shell

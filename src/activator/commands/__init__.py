@@ -207,7 +207,10 @@ COMMANDS = (
         "Print the code that brings the calling shell's automatic activations up\n"
         "to date with its folder: the prompt hook runs this when the folder or a\n"
         "manifest changed. Not meant to be typed.",
-        args=(Arg("SHELL", "the shell", choices=SHELLS),),
+        args=(
+            Arg("SHELL", "the shell", choices=SHELLS),
+            Arg("STATE", "what the shell auto-activated (the hook keeps it)", optional=True),
+        ),
         examples=("activate hook-env bash",),
         hidden=True,
     ),

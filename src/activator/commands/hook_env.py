@@ -1,105 +1,19 @@
-"""`activate hook-env SHELL`: what the prompt hook runs when something changed.
+"""`activate hook-env SHELL [STATE]`: what the prompt hook runs when something changed.
 
-The hook (`activate hook SHELL`) calls this when the shell's folder or a
-watched file changed since the last call. It prints, for the calling shell
-to evaluate, the in-place deactivation of the environments it auto-activated
-and no longer should have (innermost first) and the in-place activation of
-those it now should (outermost first), through the same code as
-`activate deactivate` and `activate --print`; then the list of files the
-hook watches and the stamp they are compared with. What it decided is kept
-in a private state file per shell (`auto.py`).
+Hidden from help and completion: only the hook (`activate hook SHELL`) calls
+it, and `cli` hands that exact call to `prompt.update` before the command
+table is imported. This module is the table's entry for it.
 """
 
 from __future__ import annotations
 
-import os
-import time
-
-from ..errors import ActivateError, report, warn
-from ..grammar import Invocation
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # for the type checker only
+    from ..grammar import Invocation
 
 
 def run(inv: Invocation) -> int:
     """Print the code that brings the calling shell's auto-activations up to date."""
-    from .. import activation, auto, inplace, launch, planner, procs, trust
-    from ..shells import SHELLS
-    from ..state import ensure_private_dir, state_root
+    from .. import prompt
 
-    started = time.time_ns()
-    kind = inv.args[0]
-    shell = SHELLS[kind]
-    root = state_root()
-    shell_pid = procs.evaluating_shell(os.getppid())
-    path = auto.state_file(shell_pid, procs.token(shell_pid) or "unknown")
-    first = not os.path.exists(path)
-    environ = dict(os.environ)
-    try:
-        cwd = os.getcwd()
-    except OSError:  # the folder was removed under the shell
-        cwd = "/"
-    here = []
-    for project in auto.projects(cwd):
-        try:
-            here.append(auto.find(project))
-        except OSError as problem:  # an unreadable manifest cannot activate
-            warn(f"cannot read {problem.filename}: {problem.strerror}")
-    active = {e.get("path", "") for e in planner.active_environments(environ)}
-    stack = environ.get(inplace.STACK, "").split()
-    d = auto.decide(auto.load(path), here, stack, active)
-    for line in d.say:
-        warn(line)
-
-    code: list[str] = []
-    stuck: set[str] = set()  # cannot be undone: an activation made after it is still on
-    for e in d.undo:
-        top = environ.get(inplace.STACK, "").split()[-1:]
-        if stuck or top != [e.rec]:
-            stuck.add(e.project)
-            warn(
-                f"{auto.home_short(e.project)} stays active: an environment activated "
-                "after it is still active (type `deactivate` to leave them)"
-            )
-            continue
-        try:
-            undo, environ = launch.undo_code(root, kind, environ, e.rec)
-            code.append(undo)
-        except LookupError:
-            pass  # its record is gone (state cleared): nothing left to undo
-    records: dict[str, str] = {}
-    failed: set[str] = set()
-    for f in d.start:
-        if f.project in stuck:
-            continue
-        try:
-            act = activation.prepare(f.project, None, None, True, environ=environ)
-            if act.start_services:  # [services] auto-start, as for any activation
-                from ..services import control
-
-                control.start_with(act)
-            code.append(launch.inplace_code(act, kind))
-        except ActivateError as err:
-            report(err)
-            failed.add(f.project)
-            continue
-        environ = act.final
-        records[f.project] = environ[inplace.STACK].split()[-1]
-    kept = []
-    for e in d.state:
-        if e.project in stuck:
-            kept.append(auto.Entry(e.project, "ext", e.fp))
-        elif e.project in failed:
-            kept.append(auto.Entry(e.project, "err", e.fp))
-        elif e.project in records:
-            kept.append(auto.Entry(e.project, "on", e.fp, records[e.project]))
-        else:
-            kept.append(e)
-
-    auto.save(path, kept, started)
-    if first:
-        auto.prune(os.path.dirname(path), path)
-    ensure_private_dir(os.path.dirname(trust.store()))
-    ensure_private_dir(trust.store())  # watched: `activate allow` and `deny` change it
-    watch = [trust.store(), *(name for f in here for name in f.files)]
-    code.append(shell.set_list("_activate_auto_watch", watch))
-    code.append(shell.set_list("_activate_auto_stamp", [path]))
-    return launch.emit(root, kind, "".join(c if c.endswith("\n") else c + "\n" for c in code))
+    return prompt.update(inv.args[0], inv.args[1] if len(inv.args) > 1 else "")
