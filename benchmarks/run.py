@@ -44,6 +44,10 @@ class Case:
     seconds: list[float] = field(default_factory=list)
     max_rss_kib: int = 0
     timed_inside: bool = False  # the command times its own steps: one line of microseconds each
+    # Timed in turn with another case in the same process (lines "TAG MICROSECONDS"):
+    # its tag, and the other case, whose figures the same run fills in.
+    tag: str = ""
+    partner: Case | None = None
 
     @property
     def median_ms(self) -> float:
@@ -95,6 +99,8 @@ def run_once(case: Case) -> tuple[float, int]:
 
 
 def measure(case: Case, runs: int, warmup: int) -> None:
+    if case.seconds:  # measured with its partner
+        return
     if case.timed_inside:
         done = subprocess.run(
             [*case.argv, str(runs)],
@@ -106,7 +112,13 @@ def measure(case: Case, runs: int, warmup: int) -> None:
         )
         if done.returncode != 0:
             raise SystemExit(f"benchmarks: {case.name} failed ({done.returncode}):\n{done.stderr}")
-        case.seconds = [int(line) / 1e6 for line in done.stdout.split()]
+        if case.partner is None:
+            case.seconds = [int(line) / 1e6 for line in done.stdout.split()]
+            return
+        by_tag = {case.tag: case, case.partner.tag: case.partner}
+        for line in done.stdout.splitlines():
+            tag, micros = line.split()
+            by_tag[tag].seconds.append(int(micros) / 1e6)
         return
     for _ in range(warmup):
         run_once(case)
@@ -296,7 +308,9 @@ def build(bench: Bench) -> None:
 # "same": the shell stays in the project (nothing changed); "enter": each
 # prompt follows a cd into the project (the shell leaves it again, untimed);
 # "leave": each prompt follows a cd out of it; "cd": a cd to a folder below
-# the project (no project entered or left).
+# the project (no project entered or left); "enter+print": entering with the
+# hook and an in-place attach (`eval "$(activate --print)"`) in turn, each
+# line tagged "enter" or "print".
 PROMPT_LOOP = r"""
 setup=$1 project=$2 kind=$3 n=$4
 eval "$setup"
@@ -313,7 +327,11 @@ for ((i = 0; i < n; i++)); do
          us; t0=$REPLY; eval "${PROMPT_COMMAND-}"; us; echo $((REPLY - t0)) ;;
   cd) cd "$project/deep/er"; us; t0=$REPLY; eval "${PROMPT_COMMAND-}"; us; echo $((REPLY - t0))
       cd "$project"; eval "${PROMPT_COMMAND-}" ;;
-  print) cd "$project"; us; t0=$REPLY; eval "$(activate --print --shell bash)"; us; echo $((REPLY - t0))
+  enter+print) # in turn, so that both see the same moments of the machine
+         cd /; eval "${PROMPT_COMMAND-}"; cd "$project"
+         us; t0=$REPLY; eval "${PROMPT_COMMAND-}"; us; echo "enter $((REPLY - t0))"
+         cd /; eval "${PROMPT_COMMAND-}"; cd "$project"  # left by the hook; no prompt now
+         us; t0=$REPLY; eval "$(activate --print --shell bash)"; us; echo "print $((REPLY - t0))"
          eval "$(activate deactivate --shell bash)" ;;
   esac
 done
@@ -353,9 +371,15 @@ def prompts(bench: Bench) -> None:
         loop("bash prompt, mise hook-env, no change", f'eval "$({mise} activate bash)"', "same")
     (auto / "deep" / "er").mkdir(parents=True)
     loop("bash prompt, activate hook, cd in a project", hook, "cd")
-    loop("enter a project: activate hook (attach)", hook, "enter")
+    # Entering against an in-place attach, timed in turn in one bash: the
+    # difference is smaller than what two runs a minute apart differ by.
+    argv = ["bash", "-c", PROMPT_LOOP, "bench", hook, str(auto), "enter+print"]
+    enter = Case("enter a project: activate hook (attach)", argv, bench.env, auto, "prompt")
+    attach = Case("eval activate --print, in place (attach)", argv, bench.env, auto, "prompt")
+    enter.timed_inside, enter.tag, enter.partner, attach.tag = True, "enter", attach, "print"
+    bench.cases.append(enter)
     loop("leave a project: activate hook", hook, "leave")
-    loop("eval activate --print, in place (attach)", ":", "print")
+    bench.cases.append(attach)
     if shutil.which("direnv"):
         loop(
             "enter a project: direnv hook",
