@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -17,6 +18,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pexpect
 import pytest
 
 SHELLS = ("bash", "zsh", "fish", "tcsh")
@@ -262,6 +264,32 @@ def wait_until(done: Callable[[], object], timeout: float = 20) -> None:
         time.sleep(0.02)
 
 
+def toml_str(text: str) -> str:
+    """`text` as a TOML basic string. JSON's escapes are TOML's, but TOML also
+    forbids a raw DEL (U+007F), which JSON leaves alone."""
+    return json.dumps(text, ensure_ascii=False).replace("\x7f", "\\u007f")
+
+
+def manifest(
+    vars: Mapping[str, str],
+    hook: str | None = None,
+    profile: Mapping[str, str] | None = None,
+    raw: str = "",
+) -> str:
+    """A manifest: `vars` values are literal (escaped here), `raw` is [vars]
+    lines as they are, hook and profile code as is."""
+    from activator.varrefs import escape
+
+    lines = ["version = 1", "[vars]", *([raw] if raw else [])]
+    lines += [f"{name} = {toml_str(escape(value))}" for name, value in vars.items()]
+    if hook is not None:
+        lines += ["[hook]", f"on-activate = {toml_str(hook)}"]
+    if profile:
+        lines.append("[profile]")
+        lines += [f"{sh} = {toml_str(code)}" for sh, code in profile.items()]
+    return "\n".join(lines) + "\n"
+
+
 def in_place(shell: str, *args: str) -> str:
     """The line that activates `shell` in place (`activate --print ARGS`, evaluated)."""
     command = " ".join([ACTIVATE, "--print", *args])
@@ -270,3 +298,79 @@ def in_place(shell: str, *args: str) -> str:
     if shell == "tcsh":
         return f'eval "`{command}`"'
     return f'eval "$({command})"'
+
+
+# Terminal control sequences: CSI, OSC, charset selection, keypad mode, BEL, BS.
+_CONTROL = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[()][0-9A-Za-z]|\x1b[=>]|[\x07\x08]"
+)
+# zsh and fish mark a partial line with `%`/`#`/`⏎` and a row of spaces.
+_PARTIAL = re.compile(r"[#%⏎] {20,}|⏎ ?")
+# Writes {"env": the environment, "ppid": the shell's pid} to the file named in argv[1].
+_DUMP = (
+    f"{sys.executable} -c 'import json,os,sys; "
+    'json.dump({"env": dict(os.environ), "ppid": os.getppid()}, open(sys.argv[1], "w"))\''
+)
+
+
+class Terminal:
+    """One interactive shell in a pseudo-terminal, in the sandbox (whose rc
+    files set a prompt ending in "hostile"), started in `cwd` with `env`
+    added to the sandbox's environment."""
+
+    def __init__(
+        self, shell: str, sandbox: Sandbox, cwd: Path, env: Mapping[str, str], timeout: float
+    ) -> None:
+        self.dumps = sandbox.root / "dumps"
+        self.dumps.mkdir(exist_ok=True)
+        self.n = 0
+        self.prompt = ""  # the prefix before "hostile" of the last prompt seen (the label)
+        self.said = ""  # what was printed after the last command, before its prompt
+        self.child = pexpect.spawn(
+            shell_path(shell),
+            ["-i"],
+            env={**sandbox.env, **env},
+            cwd=str(cwd),
+            timeout=timeout,
+            encoding="utf-8",
+            codec_errors="replace",
+            dimensions=(40, 400),
+        )
+        self.run("true")  # the shell is up and reading commands
+
+    def send(self, line: str) -> None:
+        """Type `line` (for lines that start or leave a subshell: no markers around it).
+        What is typed next waits in the terminal until the new shell reads it."""
+        self.child.sendline(line)
+
+    def run(self, command: str) -> str:
+        """Type `command` and return its output (CR-LF as LF, no trailing newline);
+        what follows, up to the next prompt, is kept in `said` and `prompt`."""
+        self.n += 1
+        n = self.n
+        self.child.sendline(f"echo BE''GIN{n}; {command}; echo EN''D{n}")
+        self.child.expect(f"BEGIN{n}\r\n(.*?)END{n}\r\n(.*?)hostile")
+        match = self.child.match
+        assert isinstance(match, re.Match)
+        output = _CONTROL.sub("", match.group(1)).replace("\r\n", "\n").rstrip("\n")
+        after = _CONTROL.sub("", match.group(2))
+        self.prompt = re.split(r"[\r\n]", after)[-1]
+        lines = [_PARTIAL.sub("", line) for line in after.replace("\r", "").split("\n")]
+        self.said = "\n".join(line for line in lines[:-1] if line.strip()).strip()
+        return output
+
+    def dump(self) -> dict[str, object]:
+        """The environment the shell gives its commands, and the shell's pid."""
+        path = self.dumps / f"{self.n + 1}.json"
+        self.run(f"{_DUMP} '{path}'")
+        data: dict[str, object] = json.loads(path.read_text(encoding="utf-8"))
+        return data
+
+    def env(self) -> dict[str, str]:
+        """The environment the shell gives its commands."""
+        env = self.dump()["env"]
+        assert isinstance(env, dict)
+        return env
+
+    def close(self) -> None:
+        self.child.close(force=True)

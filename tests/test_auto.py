@@ -12,17 +12,14 @@ from __future__ import annotations
 import json
 import re
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import pexpect
 import pytest
 
-from activator.varrefs import escape
-
-from conftest import ACTIVATE, Sandbox, shell_path
+import conftest
+from conftest import ACTIVATE, Sandbox, manifest
 
 TIMEOUT = 20
 
@@ -60,25 +57,8 @@ HAS_AUTOFN = {
     "tcsh": "(alias autofn; echo) | grep -q AUTOFN && echo HAS || echo NONE",
 }
 
-_CONTROL = re.compile(
-    r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[()][0-9A-Za-z]|\x1b[=>]|[\x07\x08\r]"
-)
-_PARTIAL = re.compile(r"[#%⏎] {20,}|⏎ ?")
-_DUMP = f"{sys.executable} -c 'import json,os,sys; json.dump(dict(os.environ), open(sys.argv[1], \"w\"))'"
 # Variables the shell or the terminal change by themselves.
 VOLATILE = {"PWD", "OLDPWD", "_", "SHLVL", "COLUMNS", "LINES"}
-
-
-def manifest(vars: dict[str, str], hook: str | None = None, profile: bool = True) -> str:
-    """A manifest with literal `vars`, an optional hook, and the profile above."""
-    lines = ["version = 1", "[vars]"]
-    lines += [f"{n} = {json.dumps(escape(v), ensure_ascii=False)}" for n, v in vars.items()]
-    if hook is not None:
-        lines += ["[hook]", f"on-activate = {json.dumps(hook)}"]
-    if profile:
-        lines.append("[profile]")
-        lines += [f"{sh} = {json.dumps(code)}" for sh, code in PROFILE.items()]
-    return "\n".join(lines) + "\n"
 
 
 def write_project(folder: Path, vars: dict[str, str], hook: str | None = None) -> Path:
@@ -86,65 +66,24 @@ def write_project(folder: Path, vars: dict[str, str], hook: str | None = None) -
     (folder / ".flox" / "env").mkdir(parents=True, exist_ok=True)
     (folder / ".flox" / "env.json").write_text(json.dumps({"name": folder.name, "version": 1}))
     path = folder / ".flox" / "env" / "manifest.toml"
-    path.write_text(manifest(vars, hook), encoding="utf-8")
+    path.write_text(manifest(vars, hook, PROFILE), encoding="utf-8")
     return path
 
 
-class Terminal:
+class Terminal(conftest.Terminal):
     """One interactive shell in a pseudo-terminal, the hook in its startup file."""
 
     def __init__(self, shell: str, sandbox: Sandbox, before: str = "", **env: str) -> None:
         rc = sandbox.home / RC[shell]
         rc.write_text(rc.read_text() + before + "\n" + HOOK_LINE[shell] + "\n")
         self.shell = shell
-        self.dumps = sandbox.root / "dumps"
-        self.dumps.mkdir(exist_ok=True)
-        self.n = 0
-        self.prompt = ""  # what the last prompt showed before "hostile" (the label)
-        self.said = ""  # what was printed after the last command, before its prompt
-        self.child = pexpect.spawn(
-            shell_path(shell),
-            ["-i"],
-            env={**sandbox.env, **env},
-            cwd=str(sandbox.root),
-            timeout=TIMEOUT,
-            encoding="utf-8",
-            codec_errors="replace",
-            dimensions=(40, 400),
-        )
-        self.run("true")
-
-    def run(self, command: str) -> str:
-        """Type `command`; return its output (the next prompt has been shown)."""
-        self.n += 1
-        n = self.n
-        self.child.sendline(f"echo BE''GIN{n}; {command}; echo EN''D{n}")
-        self.child.expect(f"BEGIN{n}\r\n(.*?)END{n}\r\n(.*?)hostile")
-        match = self.child.match
-        assert isinstance(match, re.Match)
-        out = _CONTROL.sub("", match.group(1)).rstrip("\n")
-        after = _CONTROL.sub("", match.group(2))
-        # zsh and fish mark a partial line with `%`/`#`/`⏎` and a row of spaces
-        lines = [_PARTIAL.sub("", line) for line in after.split("\n")]
-        self.prompt = lines[-1]
-        self.said = "\n".join(line for line in lines[:-1] if line.strip()).strip()
-        return out
-
-    def env(self) -> dict[str, str]:
-        """The environment the shell gives its commands."""
-        path = self.dumps / f"{self.n + 1}.json"
-        self.run(f"{_DUMP} '{path}'")
-        data: dict[str, str] = json.loads(path.read_text(encoding="utf-8"))
-        return data
+        super().__init__(shell, sandbox, sandbox.root, env, TIMEOUT)
 
     def has_autofn(self) -> bool:
         """Whether the profile's function (tcsh: alias) is defined."""
         out = self.run(HAS_AUTOFN[self.shell]).split("\n")[-1]
         assert out in ("HAS", "NONE"), out
         return out == "HAS"
-
-    def close(self) -> None:
-        self.child.close(force=True)
 
 
 @pytest.fixture
@@ -258,7 +197,7 @@ def test_edit_withdraws_trust(sandbox: Sandbox, shell: str, terminals: list[Term
     t = open_terminal(terminals, shell, sandbox)
     t.run(f"cd '{app}'")
     assert t.env()["AUTO_VALUE"] == "first"
-    path.write_text(manifest({"AUTO_VALUE": "second"}))
+    path.write_text(manifest({"AUTO_VALUE": "second"}, profile=PROFILE))
     t.run("true")
     assert t.said == (
         f"activate: {app}/.flox changed since it was allowed: it is not allowed to "
@@ -520,7 +459,7 @@ def test_included_manifest_edit_withdraws_trust(
     t.run(f"cd '{app}'")
     env = t.env()
     assert (env["AUTO_VALUE"], env["FROM_BASE"]) == ("v", "b")
-    base_manifest.write_text(manifest({"FROM_BASE": "edited"}))
+    base_manifest.write_text(manifest({"FROM_BASE": "edited"}, profile=PROFILE))
     t.run("true")
     assert "changed since it was allowed" in t.said
     env = t.env()

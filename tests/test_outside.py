@@ -21,9 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from activator.varrefs import escape
-
-from conftest import ACTIVATE, Sandbox, in_place
+from conftest import ACTIVATE, Sandbox, in_place, manifest, toml_str
 
 # Original values, set before any activation; the activations override each one.
 ORIGINALS = {
@@ -46,19 +44,6 @@ OVERRIDDEN = [n for n in ORIGINALS if n not in ("O_UNSET_BY_HOOK", "O_SET_BY_HOO
 
 # Variables a shell itself changes from one process to the next.
 SHELL_OWN = {"SHLVL", "_"}
-
-
-def toml_str(value: str) -> str:
-    """`value` as a TOML basic string (JSON's escapes are TOML's)."""
-    return json.dumps(value, ensure_ascii=False)
-
-
-def manifest(vars: dict[str, str], hook: str, raw: str = "") -> str:
-    """`vars` values are literal (escaped here); `raw` is [vars] lines as they are."""
-    lines = ["version = 1", "[vars]", raw]
-    lines += [f"{name} = {toml_str(escape(value))}" for name, value in vars.items()]
-    lines += ["[hook]", f"on-activate = {toml_str(hook)}"]
-    return "\n".join(lines) + "\n"
 
 
 @dataclasses.dataclass
@@ -268,10 +253,10 @@ def test_in_place_twice_then_deactivate(sandbox: Sandbox, shell: str) -> None:
 def test_interactive_subshell_and_in_place(sandbox: Sandbox, shell: str) -> None:
     """Typed at a real interactive shell: `activate` (a subshell of A), then B
     in place in it, then `activate --outside -- CMD`."""
-    from test_subshell import Terminal
+    from test_subshell import subshell_terminal
 
     s = make_setup(sandbox)
-    t = Terminal(shell, sandbox, {})
+    t = subshell_terminal(shell, sandbox)
     try:
         start = t.env()
         t.send(ACTIVATE)

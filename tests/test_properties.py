@@ -49,7 +49,16 @@ from hypothesis import strategies as st
 
 from activator.varrefs import escape
 
-from conftest import ACTIVATE, IN_CI, SHELLS, Sandbox, make_sandbox, shell_path, stop_leftovers
+from conftest import (
+    ACTIVATE,
+    IN_CI,
+    SHELLS,
+    Sandbox,
+    make_sandbox,
+    shell_path,
+    stop_leftovers,
+    toml_str,
+)
 
 # --- profiles ----------------------------------------------------------------
 
@@ -240,12 +249,6 @@ def cases(draw: st.DrawFn) -> Case:
 
 
 # --- manifests ------------------------------------------------------------------
-
-
-def toml_str(text: str) -> str:
-    """`text` as a TOML basic string. JSON's escapes are TOML's, but TOML also
-    forbids a raw DEL (U+007F), which JSON leaves alone."""
-    return json.dumps(text, ensure_ascii=False).replace("\x7f", "\\u007f")
 
 
 HOOK_RUNS = "hook-runs"

@@ -32,6 +32,7 @@ from conftest import (
     Sandbox,
     in_place,
     sandbox_processes,
+    toml_str,
     wait_until,
 )
 
@@ -59,11 +60,6 @@ def _supervisor() -> None:
 HOSTILE = "a,b %s %% \"q\" #x ; y=1 $HOME `id` !x 'sq' \\ end é\nsecond line"
 # HOSTILE as a [vars] value: \, $ and ` written as [vars] escapes (never expanded)
 AS_VAR = HOSTILE.replace("\\", "\\\\").replace("$", "\\$").replace("`", "\\`")
-
-
-def toml_string(text: str) -> str:
-    """`text` as a TOML basic string."""
-    return json.dumps(text, ensure_ascii=False)
 
 
 def status(sandbox: Sandbox) -> dict[str, dict[str, object]]:
@@ -245,12 +241,12 @@ def test_every_corpus_service_definition_is_read() -> None:
 def test_a_service_sees_the_activation_environment_and_its_vars_exactly(box: Sandbox) -> None:
     box.write_manifest(
         "version = 1\n"
-        f"[vars]\nHOSTILE = {toml_string(AS_VAR)}\n"
+        f"[vars]\nHOSTILE = {toml_str(AS_VAR)}\n"
         "[hook]\non-activate = 'export FROM_HOOK=\"hooked\"'\n"
         "[profile]\ncommon = 'export FROM_PROFILE=1'\n"
         "[services]\n"
         "ticker.command = '''while true; do printf \"%s|\\n\" \"$HOSTILE\" \"$OWN\"; sleep 0.2; done'''\n"
-        f"ticker.vars = {{ OWN = {toml_string(HOSTILE)} }}\n"
+        f"ticker.vars = {{ OWN = {toml_str(HOSTILE)} }}\n"
         "dump.command = 'env -0 > \"$FLOX_ENV_PROJECT/service.env\"'\n"
     )
     result = box.run(["-s", "--", "env", "-0"], env={"OUTER": "from outside"})

@@ -17,18 +17,12 @@ exactly, whatever the terminal does to them.
 from __future__ import annotations
 
 import dataclasses
-import json
-import re
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-import pexpect
 import pytest
 
-from activator.varrefs import escape
-
-from conftest import ACTIVATE, HOSTILE_PATH, Sandbox, shell_path
+from conftest import ACTIVATE, HOSTILE_PATH, Sandbox, Terminal, in_place, manifest, shell_path
 
 TIMEOUT = 15
 
@@ -46,100 +40,6 @@ PROFILE = {
 }
 HAS_FUNCTIONS = ("bash", "zsh", "fish")
 
-# Terminal control sequences: CSI, OSC, charset selection, keypad mode, BEL, BS.
-_CONTROL = re.compile(
-    r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[()][0-9A-Za-z]|\x1b[=>]|[\x07\x08]"
-)
-
-# Writes {"env": the environment, "ppid": the shell's pid} to the file named in argv[1].
-_DUMP = (
-    f"{sys.executable} -c 'import json,os,sys; "
-    'json.dump({"env": dict(os.environ), "ppid": os.getppid()}, open(sys.argv[1], "w"))\''
-)
-
-
-def toml_str(value: str) -> str:
-    """`value` as a TOML basic string (JSON's escapes are TOML's)."""
-    return json.dumps(value, ensure_ascii=False)
-
-
-def manifest(
-    vars: dict[str, str], hook: str | None = None, profile: dict[str, str] | None = None
-) -> str:
-    """A manifest: `vars` values are literal (escaped here), hook and profile code as is."""
-    lines = ["version = 1", "[vars]"]
-    lines += [f"{name} = {toml_str(escape(value))}" for name, value in vars.items()]
-    if hook is not None:
-        lines += ["[hook]", f"on-activate = {toml_str(hook)}"]
-    if profile:
-        lines.append("[profile]")
-        lines += [f"{sh} = {toml_str(code)}" for sh, code in profile.items()]
-    return "\n".join(lines) + "\n"
-
-
-def in_place(shell: str) -> str:
-    """The line that activates `shell` in place."""
-    if shell == "fish":
-        return f"{ACTIVATE} --print | source"
-    if shell == "tcsh":
-        return f'eval "`{ACTIVATE} --print`"'
-    return f'eval "$({ACTIVATE} --print)"'
-
-
-class Terminal:
-    """One interactive shell in a pseudo-terminal."""
-
-    def __init__(self, shell: str, sandbox: Sandbox, extra_env: dict[str, str]) -> None:
-        self.dumps = sandbox.root / "dumps"
-        self.dumps.mkdir(exist_ok=True)
-        self.n = 0
-        self.prompt = ""  # the prefix before 'hostile' of the last prompt seen
-        env = {**sandbox.env, "FLOX_SHELL": shell_path(shell), **extra_env}
-        self.child = pexpect.spawn(
-            shell_path(shell),
-            ["-i"],
-            env=env,
-            cwd=str(sandbox.project),
-            timeout=TIMEOUT,
-            encoding="utf-8",
-            codec_errors="replace",
-            dimensions=(40, 400),
-        )
-        self.run("true")  # the shell is up and reading commands
-
-    def send(self, line: str) -> None:
-        """Type `line` (for lines that start or leave a subshell: no markers around it).
-        What is typed next waits in the terminal until the new shell reads it."""
-        self.child.sendline(line)
-
-    def run(self, command: str) -> str:
-        """Type `command` and return its output (CR-LF as LF, no trailing newline);
-        the prompt's prefix that follows is kept in `self.prompt`."""
-        self.n += 1
-        n = self.n
-        self.child.sendline(f"echo BE''GIN{n}; {command}; echo EN''D{n}")
-        self.child.expect(f"BEGIN{n}\r\n(.*?)END{n}\r\n(.*?)hostile")
-        match = self.child.match
-        assert isinstance(match, re.Match)
-        output = _CONTROL.sub("", match.group(1)).replace("\r\n", "\n").rstrip("\n")
-        self.prompt = re.split(r"[\r\n]", _CONTROL.sub("", match.group(2)))[-1]
-        return output
-
-    def dump(self) -> dict[str, object]:
-        """The environment the shell gives its commands, and the shell's pid."""
-        path = self.dumps / f"{self.n + 1}.json"
-        self.run(f"{_DUMP} '{path}'")
-        data: dict[str, object] = json.loads(path.read_text(encoding="utf-8"))
-        return data
-
-    def env(self) -> dict[str, str]:
-        env = self.dump()["env"]
-        assert isinstance(env, dict)
-        return env
-
-    def close(self) -> None:
-        self.child.close(force=True)
-
 
 @pytest.fixture
 def terminals(sandbox: Sandbox) -> Iterator[list[Terminal]]:
@@ -149,10 +49,16 @@ def terminals(sandbox: Sandbox) -> Iterator[list[Terminal]]:
         t.close()
 
 
+def subshell_terminal(shell: str, sandbox: Sandbox, **extra_env: str) -> Terminal:
+    """An interactive `shell` in the project folder, `activate`'s shell (FLOX_SHELL) set to it."""
+    env = {"FLOX_SHELL": shell_path(shell), **extra_env}
+    return Terminal(shell, sandbox, sandbox.project, env, TIMEOUT)
+
+
 def open_terminal(
     opened: list[Terminal], shell: str, sandbox: Sandbox, **extra_env: str
 ) -> Terminal:
-    t = Terminal(shell, sandbox, extra_env)
+    t = subshell_terminal(shell, sandbox, **extra_env)
     opened.append(t)
     return t
 
@@ -355,7 +261,7 @@ def test_tcsh_prompt_survives_a_profile_that_fails_when_run(sandbox: Sandbox) ->
         manifest({"V": "v"}, profile={"common": 'if [[ "$UNSET_IN_TCSH" == x ]]; then echo; fi'}),
         name="A",
     )
-    term = Terminal("tcsh", sandbox, {})
+    term = subshell_terminal("tcsh", sandbox)
     term.send(ACTIVATE)
     term.run("true")
     assert term.prompt == "(A) "
