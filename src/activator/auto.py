@@ -41,13 +41,12 @@ class Entry(Value):
 class Found(Value):
     """A project at or above the current folder, with its trust."""
 
-    __slots__ = ("project", "manifest", "fp", "files", "allowed", "changed")
+    __slots__ = ("project", "fp", "files", "allowed", "changed")
 
     def __init__(
-        self, project: str, manifest: str, fp: str, files: list[str], allowed: bool, changed: bool
+        self, project: str, fp: str, files: list[str], allowed: bool, changed: bool
     ) -> None:
         self.project = project
-        self.manifest = manifest  # its real path
         self.fp = fp  # fingerprint of the manifest and what it includes
         self.files = files  # those files (real paths): what the hook watches
         self.allowed = allowed  # the trust store holds this fingerprint
@@ -99,7 +98,7 @@ def find(project: str) -> Found:
     manifest = os.path.realpath(os.path.join(project, MANIFEST))
     fp, files = fingerprint(manifest)
     allowed_fp = trust.recorded(manifest)
-    return Found(project, manifest, fp, files, allowed_fp == fp, allowed_fp not in (None, fp))
+    return Found(project, fp, files, allowed_fp == fp, allowed_fp not in (None, fp))
 
 
 class Decision(Value):
@@ -122,14 +121,13 @@ def decide(state: list[Entry], here: list[Found], stack: list[str], active: set[
     it is in now (`here`, outermost first)."""
     d = Decision()
     old = {e.project: e for e in state}
-    for e in state:  # a record gone from the stack: the user typed `deactivate`
-        if e.st == "on" and e.rec not in stack:
-            e.st = "off"
+    for entry in state:  # a record gone from the stack: the user typed `deactivate`
+        if entry.st == "on" and entry.rec not in stack:
+            entry.st = "off"
     wanted: list[tuple[Found, Entry]] = []
     for f in here:
-        known = old.get(f.project)
-        e = known if known is not None else Entry(f.project, "new")
-        if known is None:  # entering
+        e = old.get(f.project)
+        if e is None:  # entering
             if os.path.join(f.project, ".flox") in active:
                 e = Entry(f.project, "ext", f.fp)
             elif f.allowed:
@@ -226,18 +224,19 @@ def stamp_file(shell_pid: int, token: str) -> str:
     return os.path.join(state_root(), "auto", f"{shell_pid}-{token}")
 
 
-def touch(path: str, stamp_ns: int) -> None:
+def touch(path: str, stamp_ns: int) -> bool:
     """Date the stamp file `stamp_ns` (when this run started: a file changed
     after that is newer than the stamp, and seen at the next prompt),
-    creating it (private) the first time."""
+    creating it (private) the first time; True when it was created."""
     try:
         os.utime(path, ns=(stamp_ns, stamp_ns))
-        return
+        return False
     except FileNotFoundError:
         pass
     makedirs_private(os.path.dirname(path))
     os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600))
     os.utime(path, ns=(stamp_ns, stamp_ns))
+    return True
 
 
 def prune(folder: str, keep: str) -> None:

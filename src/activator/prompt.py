@@ -25,14 +25,13 @@ def update(kind: str, state: str) -> int:
     auto-activation state `state`) up to date."""
     from . import activation, auto, inplace, launch, planner, procs, trust
     from .shells import SHELLS
-    from .state import ensure_private_dir, state_root
+    from .state import state_root
 
     started = time.time_ns()
     shell = SHELLS[kind]
     root = state_root()
     shell_pid = procs.evaluating_shell(os.getppid())
     path = auto.stamp_file(shell_pid, procs.token(shell_pid) or "unknown")
-    first = not os.path.exists(path)
     environ = dict(os.environ)
     try:
         cwd = os.getcwd()
@@ -95,11 +94,9 @@ def update(kind: str, state: str) -> int:
         else:
             kept.append(e)
 
-    auto.touch(path, started)
-    if first:  # once per shell
+    if auto.touch(path, started):  # the shell's first call
         auto.prune(os.path.dirname(path), path)
-        ensure_private_dir(os.path.dirname(trust.store()))
-        ensure_private_dir(trust.store())  # watched: `activate allow` and `deny` change it
+        trust.ensure_store()  # watched: `activate allow` and `deny` change it
     watch = [trust.store(), *(name for f in here for name in f.files)]
     code.append(shell.set_list("_activate_auto_watch", watch))
     code.append(shell.set_list("_activate_auto_stamp", [path]))

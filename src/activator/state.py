@@ -20,10 +20,16 @@ from .errors import ActivateError
 
 def cache_home() -> str:
     """`$XDG_CACHE_HOME`, else `~/.cache` (the home from the password database if HOME is unset)."""
-    xdg = os.environ.get("XDG_CACHE_HOME")
+    return xdg_home("XDG_CACHE_HOME", ".cache")
+
+
+def xdg_home(variable: str, *default: str) -> str:
+    """The XDG base folder `variable` names when it is an absolute path,
+    else `default` under the home folder (the XDG rule: a relative value is ignored)."""
+    xdg = os.environ.get(variable)
     if xdg and os.path.isabs(xdg):
         return xdg
-    return os.path.join(home(), ".cache")
+    return os.path.join(home(), *default)
 
 
 def home() -> str:

@@ -14,22 +14,20 @@ from __future__ import annotations
 
 import os
 
-from .state import digest, ensure_private_dir, home, read_file, remove, write_atomic
+from .state import digest, ensure_private_dir, read_file, remove, write_atomic, xdg_home
 
 VERSION = b"activate-trust 1\n"
 
 
-def data_home() -> str:
-    """`$XDG_DATA_HOME`, else `~/.local/share`."""
-    xdg = os.environ.get("XDG_DATA_HOME")
-    if xdg and os.path.isabs(xdg):
-        return xdg
-    return os.path.join(home(), ".local", "share")
-
-
 def store() -> str:
     """The folder of the trust records (it may not exist yet)."""
-    return os.path.join(data_home(), "activate", "trust")
+    return os.path.join(xdg_home("XDG_DATA_HOME", ".local", "share"), "activate", "trust")
+
+
+def ensure_store() -> None:
+    """Create the store (and its parent `activate` folder), private."""
+    ensure_private_dir(os.path.dirname(store()))
+    ensure_private_dir(store())
 
 
 def _record(manifest_real: str) -> str:
@@ -51,8 +49,7 @@ def recorded(manifest_real: str) -> str | None:
 def allow(manifest_real: str, fingerprint: str) -> None:
     """Record that the manifest may activate automatically while its
     fingerprint is `fingerprint`."""
-    ensure_private_dir(os.path.dirname(store()))
-    ensure_private_dir(store())
+    ensure_store()
     data = VERSION + fingerprint.encode("ascii") + b"\n" + os.fsencode(manifest_real)
     write_atomic(_record(manifest_real), data)
 
