@@ -130,6 +130,7 @@ def prepare(
         except BaseException:
             adir.abandon()
             raise
+        ident = ident.replace(base=str(record.get("base") or ""))
     else:
         held_before = adir.add_holder(holder)
         ident = ident.replace(base=str(record.get("base") or ""))
@@ -137,7 +138,6 @@ def prepare(
     final = operations.apply(environ, ops)
     if outside_key:
         outside.point(outside_key, environ, final, _names(ops))
-    ident = ident.replace(base=str(record.get("base") or ""))
     return Activation(
         environ,
         ops,
@@ -169,17 +169,12 @@ def _services_can_start(manifest: Manifest, asked: bool) -> bool:
         return False
     from . import missing
 
-    if missing.supervisor_installed():
-        return True
     if asked:
-        from .errors import EXIT_SERVICES
-
-        raise ActivateError(
-            "-s: services need supervisor, which is not installed",
-            hint="install activate with its services extra: pip install 'activate[services]'",
-            status=EXIT_SERVICES,
-        )
-    return False  # auto-start: the line about what was not provided says it
+        missing.require_supervisor("-s: ")
+        return True
+    return (
+        missing.supervisor_installed()
+    )  # auto-start: when not, the line about what was not provided says it
 
 
 def provide_packages(
@@ -195,9 +190,7 @@ def provide_packages(
     from .packages import provision
 
     loc = locate.find(directory, file, os.getcwd())
-    group_dir = locate.group_dir(state_root_and_note()[0], loc.dotflox)
-    # parsed once per manifest version, as activation does
-    m, name, _ = _manifest(loc, group_dir, locate.manifest_key(loc))
+    m, name = _load(loc)  # parsed once per manifest version, as activation does
     mode = mode or m.mode or DEFAULT_MODE
     ident = planner.Identity(loc.dotflox, loc.project, name, mode)
     ident = ident.replace(base=_writable_base(ident))
@@ -209,8 +202,14 @@ def provide_packages(
 
 def load_manifest(loc: locate.Location) -> Manifest:
     """The environment's manifest, read as an activation reads it (cached)."""
+    return _load(loc)[0]
+
+
+def _load(loc: locate.Location) -> tuple[Manifest, str]:
+    """The environment's manifest and name, through the activations' cache."""
     group_dir = locate.group_dir(state_root_and_note()[0], loc.dotflox)
-    return _manifest(loc, group_dir, locate.manifest_key(loc))[0]
+    m, name, _ = _manifest(loc, group_dir, locate.manifest_key(loc))
+    return m, name
 
 
 def _manifest(loc: locate.Location, group_dir: str, key: str) -> tuple[Manifest, str, str]:

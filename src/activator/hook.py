@@ -37,7 +37,7 @@ def run(manifest: Manifest, env: Mapping[str, str], workdir: str, prelude: str =
     # order, as Flox joins them; relay.py maps its lines back to each piece's
     # manifest and line in bash's messages.
     hook_file = os.path.join(workdir, os.path.basename(manifest.path))
-    text = "\n".join(piece for _, _, piece in manifest.hook_parts())
+    text = manifest.hook or ""  # composed: the included hooks' pieces, joined
     # The end marker is reached only when the hook runs to its end (not `return`, `exit`, `exec`).
     write_atomic(hook_file, (text + _END_MARKER).encode("utf-8", "surrogateescape"))
     prelude_file = os.path.join(workdir, "prelude")
