@@ -83,6 +83,20 @@ def supervisor_installed() -> bool:
         return False
 
 
+def require_supervisor(prefix: str = "") -> None:
+    """Stop with exit status 6 when supervisor is not installed (`prefix`:
+    what asked for it, such as "-s: ")."""
+    if supervisor_installed():
+        return
+    from .errors import EXIT_SERVICES, ActivateError
+
+    raise ActivateError(
+        f"{prefix}services need supervisor, which is not installed",
+        hint="install activate with its services extra: pip install 'activate[services]'",
+        status=EXIT_SERVICES,
+    )
+
+
 def fit(prefix: str, names: list[str], width: int) -> str:
     """`prefix` and as many of `names` as fit in `width`, then `and N more`
     (at least one name is always shown)."""

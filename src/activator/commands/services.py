@@ -25,12 +25,8 @@ def run(inv: Invocation) -> int:
 
     verb = inv.path[1]
     loc = locate.find(inv.get("dir"), inv.get("file"), os.getcwd())
-    if verb in ("start", "restart") and not missing.supervisor_installed():
-        raise ActivateError(
-            "services need supervisor, which is not installed",
-            hint="install activate with its services extra: pip install 'activate[services]'",
-            status=EXIT_SERVICES,
-        )
+    if verb in ("start", "restart"):
+        missing.require_supervisor()
     lay = Layout(locate.group_dir(state_root(), loc.dotflox))
     if verb in ("start", "restart"):
         target = _target(inv, loc, verb)

@@ -16,6 +16,7 @@ import sys
 from .. import bundled
 from ..errors import ActivateError
 from ..manifest import Service
+from ..shells.posix import quote
 from .layout import Layout
 
 TYPE_CHECKING = False
@@ -93,19 +94,15 @@ def script(s: Service, command: str, env: Mapping[str, str], ident: str, project
     full = {k: v for k, v in env.items() if k and "=" not in k and not k.startswith("-")}
     full.update(s.vars)
     full[MARKER] = f"{ident}:{s.name}"
-    words = [_quote(f"{k}={v}") for k, v in full.items()]
+    words = [quote(f"{k}={v}") for k, v in full.items()]
     bash = bundled.system_program("bash")
     return (
         f"# activate: service {s.name} (generated at each start; the exact environment)\n"
-        f"cd -- {_quote(project)} 2>/dev/null || cd /\n"
+        f"cd -- {quote(project)} 2>/dev/null || cd /\n"
         f"exec {' '.join(_restore_signals())} -i \\\n  "
         + " \\\n  ".join(words)
-        + f" \\\n  {_quote(bash)} --noprofile --norc -c {_quote(command)} {_quote(s.name)}\n"
+        + f" \\\n  {quote(bash)} --noprofile --norc -c {quote(command)} {quote(s.name)}\n"
     )
-
-
-def _quote(text: str) -> str:
-    return "'" + text.replace("'", "'\\''") + "'"
 
 
 _RESTORE: list[str] = []
@@ -129,7 +126,7 @@ def _restore_signals() -> list[str]:
         except OSError:
             ok = False
         if ok:
-            _RESTORE[:] = [_quote(env), "--default-signal"]
+            _RESTORE[:] = [quote(env), "--default-signal"]
         else:
             code = (
                 "import os,signal,sys\n"
@@ -137,5 +134,5 @@ def _restore_signals() -> list[str]:
                 "    signal.signal(getattr(signal,s),signal.SIG_DFL)\n"
                 "os.execv(sys.argv[1],sys.argv[1:])"
             )
-            _RESTORE[:] = [_quote(sys.executable), "-c", _quote(code), _quote(env)]
+            _RESTORE[:] = [quote(sys.executable), "-c", quote(code), quote(env)]
     return _RESTORE

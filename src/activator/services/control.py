@@ -215,7 +215,8 @@ def start(t: Target, names: list[str]) -> None:
                         f"supervisor could not start {s.name}: {e.faultString}",
                         status=EXIT_SERVICES,
                     ) from None
-        infos = _wait_started(proxy, to_start)
+        if to_start:
+            infos = _wait_started(proxy, to_start)
     if already:
         warn(f"services already running: {', '.join(already)}")
     failed = [(s, _failure(s, infos.get(s.name))) for s in to_start]
@@ -357,8 +358,6 @@ def _active(lay: Layout, s: Service, info: dict[str, object] | None) -> bool:
 def _wait_started(proxy: object, started: list[Service]) -> dict[str, dict[str, object]]:
     """Wait until each started service runs (a daemon: until its command
     returned), bounded; then SETTLE seconds more, for one that dies at once."""
-    if not started:
-        return _infos(proxy)
     deadline = time.monotonic() + START_WAIT
     while True:
         infos = _infos(proxy)
