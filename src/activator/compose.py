@@ -73,8 +73,8 @@ def project_of(path: str) -> str:
 def _compose(
     path: str, raw: bytes, chain: Sequence[str], read: list[tuple[str, bytes]]
 ) -> Manifest:
-    own = manifest_mod.load(path, raw)
-    entries = _entries(path, raw)
+    own, text, data = manifest_mod.parse(path, raw)
+    entries = _entries(path, text, data)
     if not entries:
         return own
     merged: Manifest | None = None
@@ -85,21 +85,21 @@ def _compose(
         if dir_value is None:
             remote.append(name)
             continue
-        target = _manifest_of(path, dir_value, line)
+        target = _manifest_of(path, text, dir_value, line)
         if os.path.realpath(target) in (*chain, real):
             cycle = [*chain, real, os.path.realpath(target)]
             raise ActivateError(
                 "[include] environments include each other in a circle: " + " -> ".join(cycle),
                 path=path,
                 line=line,
-                source_text=raw.decode("utf-8", "replace"),
+                source_text=text,
                 hint="remove one of the includes in that circle",
                 status=EXIT_MANIFEST,
             )
         with open(target, "rb") as f:
-            data = f.read()
-        read.append((target, data))
-        piece = _compose(target, data, (*chain, real), read)
+            target_raw = f.read()
+        read.append((target, target_raw))
+        piece = _compose(target, target_raw, (*chain, real), read)
         included += [(dir_value, target), *piece.included]
         merged = piece if merged is None else merge(merged, piece)
     assert merged is not None or remote
@@ -109,15 +109,14 @@ def _compose(
     return result
 
 
-def _entries(path: str, raw: bytes) -> list[tuple[str | None, str, int | None]]:
-    """(dir or None for a remote, what to call it, its line) per include entry."""
-    import tomllib
-
-    data = tomllib.loads(raw.decode("utf-8"))
+def _entries(
+    path: str, text: str, data: dict[str, object]
+) -> list[tuple[str | None, str, int | None]]:
+    """(dir or None for a remote, what to call it, its line) per include entry
+    of the manifest at `path` (its `text`, parsed as `data`)."""
     table = data.get("include")
     if not isinstance(table, dict):
         return []
-    text = raw.decode("utf-8")
     line = find_key_line(text, ("include", "environments"))
     out: list[tuple[str | None, str, int | None]] = []
     for entry in table.get("environments") or []:
@@ -146,21 +145,16 @@ def _entries(path: str, raw: bytes) -> list[tuple[str | None, str, int | None]]:
     return out
 
 
-def _manifest_of(path: str, dir_value: str, line: int | None) -> str:
+def _manifest_of(path: str, text: str, dir_value: str, line: int | None) -> str:
     """The manifest of the included environment at `dir_value` (relative to the
-    including manifest's project), or an error naming the include entry."""
+    including manifest's project, `path`, whose text is `text`), or an error
+    naming the include entry."""
     folder = os.path.normpath(os.path.join(project_of(path), os.path.expanduser(dir_value)))
     if os.path.basename(os.path.normpath(folder)) == ".flox":
         folder = os.path.dirname(os.path.normpath(folder))
     target = os.path.join(folder, ".flox", "env", "manifest.toml")
     if os.path.isfile(target):
         return target
-    text = ""
-    try:
-        with open(path, encoding="utf-8") as f:
-            text = f.read()
-    except OSError:
-        pass
     what = "no such folder" if not os.path.isdir(folder) else "no .flox/env/manifest.toml in it"
     raise ActivateError(
         f"[include] {{ dir = {dir_value!r} }}: {what} ({folder})",

@@ -264,6 +264,12 @@ class Manifest(Value):
 
 def load(path: str, raw: bytes) -> Manifest:
     """Parse and validate manifest bytes read from `path`."""
+    return parse(path, raw)[0]
+
+
+def parse(path: str, raw: bytes) -> tuple[Manifest, str, dict[str, object]]:
+    """`load`, with the manifest's text and its TOML data, for a reader of
+    more of it (compose.py's [include]) that should not parse it again."""
     import tomllib
 
     try:
@@ -281,7 +287,7 @@ def load(path: str, raw: bytes) -> Manifest:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
         raise _toml_error(path, text, e) from None
-    return _validate(path, text, data)
+    return _validate(path, text, data), text, data
 
 
 def _toml_error(path: str, text: str, e: Exception) -> ActivateError:
