@@ -39,7 +39,7 @@ def inplace_code(act: Activation, kind: str) -> str:
     """The code that activates the calling shell (`kind`) in place; the undo
     record is written (`activate deactivate`, `undo_code`)."""
     from . import inplace, render
-    from .operations import Prompt, Source, diff
+    from .operations import diff
     from .shells import SHELLS
 
     shell = SHELLS[kind]
@@ -52,21 +52,9 @@ def inplace_code(act: Activation, kind: str) -> str:
         render.ops(shell, diff(act.environ, final)),
         shell.define_deactivate(inplace.command()),
     ]
-    sourced = ""
-    if profile:  # what the profile defines is tracked, so deactivate can remove it
-        sources = render.ops(shell, [Source(p) for p in profile])
-        sourced = (
-            shell.note_profile("start", bundled.shell_dir()).rstrip("\n")
-            + "\n"
-            + shell.track_start().rstrip("\n")
-            + "\n"
-            + sources
-            + shell.track_end(depth).rstrip("\n")
-            + "\n"
-            + shell.note_profile("end", bundled.shell_dir())
-        )
-    prompt = render.ops(shell, [Prompt(names)])
-    parts += [prompt, sourced] if shell.PROMPT_FIRST else [sourced, prompt]
+    # what the profile defines is tracked, so deactivate can remove it
+    tracked = (shell.track_start(), shell.track_end(depth))
+    parts += render.profile_and_prompt(shell, profile, names, bundled.shell_dir(), tracked)
     return "".join(p if p.endswith("\n") else p + "\n" for p in parts if p)
 
 
@@ -154,6 +142,7 @@ def start_shell(act: Activation, choice: ShellChoice, program: str, code: str | 
 
         hints = missing.commands(act.manifest)
     command = inplace.command()
+    shell_dir = bundled.shell_dir()  # looked up once: it checks the folder is there
     write_fd(
         fd,
         render.launch(
@@ -166,10 +155,10 @@ def start_shell(act: Activation, choice: ShellChoice, program: str, code: str | 
             rm,
             command,
             hints,
-            shell_dir=bundled.shell_dir(),
+            shell_dir=shell_dir,
         ),
     )
-    argv, changes = shell.startup(program, path, code, act.environ, bundled.shell_dir())
+    argv, changes = shell.startup(program, path, code, act.environ, shell_dir)
     env = dict(act.final)
     for name, value in changes.items():
         if value is None:

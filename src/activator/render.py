@@ -78,17 +78,31 @@ def launch(
     body.append(shell.define_deactivate(command).rstrip("\n"))
     if not_provided:
         body.append(shell.not_provided(not_provided).rstrip("\n"))
-    sources: list[Op] = [Source(p) for p in profile]
-    prompt: list[Op] = [Prompt(names)]
-    sourced = ""
-    if sources:  # what the profile exports, `activate --outside` restores too
-        sourced = "\n".join(
-            [
-                shell.note_profile("start", shell_dir).rstrip("\n"),
-                ops(shell, sources).rstrip("\n"),
-                shell.note_profile("end", shell_dir).rstrip("\n"),
-            ]
-        )
-    shown = ops(shell, prompt).rstrip("\n")
-    body += [shown, sourced] if shell.PROMPT_FIRST else [sourced, shown]
+    body += profile_and_prompt(shell, profile, names, shell_dir)
     return "\n".join(b for b in body if b) + "\n"
+
+
+def profile_and_prompt(
+    shell: Shell,
+    profile: Sequence[str],
+    names: str,
+    shell_dir: str,
+    around: tuple[str, str] = ("", ""),
+) -> list[str]:
+    """Setting the prompt and sourcing the profile files, in the shell's
+    order, each piece without its last newline ("" for no profile). Around
+    the sourcing: what the profile exports is noted, for `activate --outside`
+    to restore it too; and within that, `around` (an in-place activation's
+    tracking of what the profile defines)."""
+    sourced = ""
+    if profile:
+        pieces = [
+            shell.note_profile("start", shell_dir),
+            around[0],
+            ops(shell, [Source(p) for p in profile]),
+            around[1],
+            shell.note_profile("end", shell_dir),
+        ]
+        sourced = "\n".join(p.rstrip("\n") for p in pieces if p)
+    shown = ops(shell, [Prompt(names)]).rstrip("\n")
+    return [shown, sourced] if shell.PROMPT_FIRST else [sourced, shown]
