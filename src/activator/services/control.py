@@ -12,7 +12,7 @@ import os
 import sys
 import time
 
-from .. import bundled, registry
+from .. import bundled, procs, registry
 from ..errors import EXIT_SERVICES, ActivateError, warn
 from ..manifest import Manifest, Service
 from ..state import digest, makedirs_private, read_file, remove, write_atomic
@@ -106,18 +106,18 @@ def recorded_services(lay: Layout) -> tuple[list[Service], str | None, str | Non
         return [], None, None
 
 
-def _pair(data: dict[str, object] | None, key: str) -> tuple[int, float] | None:
-    """A recorded (pid, start time), if `data` holds a well-formed one at `key`."""
+def _pair(data: dict[str, object] | None, key: str) -> tuple[int, str] | None:
+    """A recorded (pid, start token), if `data` holds a well-formed one at `key`."""
     value = (data or {}).get(key)
     if isinstance(value, tuple | list) and len(value) == 2:
-        pid, when = value
-        if isinstance(pid, int) and isinstance(when, float):
-            return pid, when
+        pid, token = value
+        if isinstance(pid, int) and isinstance(token, str):
+            return pid, token
     return None
 
 
-def _alive(pair: tuple[int, float] | None) -> bool:
-    return pair is not None and processes.started(pair[0]) == pair[1]
+def _alive(pair: tuple[int, str] | None) -> bool:
+    return pair is not None and procs.alive(*pair)
 
 
 def running(lay: Layout) -> bool:
@@ -513,7 +513,7 @@ def clean_leftovers(lay: Layout) -> None:
             except OSError:
                 pass
     pids = _read(lay.pids) or {}
-    recorded = [(int(p), float(w)) for p, w in pids.get("pids", [])]  # type: ignore[attr-defined]
+    recorded = [(int(p), str(t)) for p, t in pids.get("pids", [])]  # type: ignore[attr-defined]
     left = set(processes.still(recorded)) | set(processes.marked(lay.ident))
     if left:
         processes.stop(sorted(left), grace=3)

@@ -26,7 +26,7 @@ import signal
 import sys
 import time
 
-from .. import registry
+from .. import procs, registry
 from ..state import remove, write_atomic
 from . import processes
 from .layout import Layout
@@ -74,7 +74,7 @@ class Keeper:
         self.stop_asked = False
         self.supervisord = 0
         self.alive = False  # supervisord not yet reaped
-        self.recorded: list[tuple[int, float]] = []
+        self.recorded: list[tuple[int, str]] = []
 
     def run(self) -> int:
         """Run supervisord until the environment's last activation ends."""
@@ -96,8 +96,8 @@ class Keeper:
             self.lay.keeper,
             registry.encode(
                 {
-                    "keeper": (me, processes.started(me)),
-                    "supervisord": (self.supervisord, processes.started(self.supervisord)),
+                    "keeper": (me, procs.token(me)),
+                    "supervisord": (self.supervisord, procs.token(self.supervisord)),
                 }
             ),
         )
@@ -130,9 +130,9 @@ class Keeper:
                 self.alive = False
 
     def _record(self) -> None:
-        """Write the pids and start times of the service processes."""
+        """Write the pids and start tokens of the service processes."""
         pids = processes.marked(self.lay.ident)
-        current = [(p, t) for p in pids if (t := processes.started(p)) is not None]
+        current = [(p, t) for p in pids if (t := procs.token(p)) is not None]
         if sorted(current) != sorted(self.recorded):
             self.recorded = current
             write_atomic(self.lay.pids, registry.encode({"pids": current}))

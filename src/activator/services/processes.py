@@ -1,4 +1,4 @@
-"""Service processes: found by their mark or their recorded pid and start time,
+"""Service processes: found by their mark or their recorded pid and start token,
 stopped whole process groups at a time, with a bounded wait."""
 
 from __future__ import annotations
@@ -69,22 +69,9 @@ def held(group_dir: str, ident: str, keeper: int | None) -> bool:
     return False
 
 
-def started(pid: int) -> float | None:
-    """The start time of `pid` (psutil's create_time), None when it is gone."""
-    import psutil
-
-    try:
-        p = psutil.Process(pid)
-        if p.status() == psutil.STATUS_ZOMBIE:
-            return None
-        return float(p.create_time())
-    except psutil.Error:
-        return None
-
-
-def still(recorded: list[tuple[int, float]]) -> list[int]:
-    """The recorded (pid, start time) pairs whose process is still that one."""
-    return [pid for pid, when in recorded if started(pid) == when]
+def still(recorded: list[tuple[int, str]]) -> list[int]:
+    """The recorded (pid, start token) pairs whose process is still that one."""
+    return [pid for pid, token in recorded if procs.alive(pid, token)]
 
 
 def stop(pids: list[int], grace: float) -> None:
