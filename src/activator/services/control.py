@@ -462,10 +462,12 @@ def run_shutdown_commands(lay: Layout, names: list[str] | None) -> None:
     import subprocess
 
     known, _, logs = recorded_services(lay)
-    try:
-        infos = _infos(rpc.connect(lay.sock, timeout=10))
-    except Exception:
-        infos = {}
+    infos: dict[str, dict[str, object]] = {}
+    if names is None:  # which run: asked only here (`stop` names those it found running)
+        try:
+            infos = _infos(rpc.connect(lay.sock, timeout=10))
+        except Exception:
+            pass
     for s in known:
         if s.shutdown is None or not os.path.exists(lay.script(s.name, True)):
             continue
