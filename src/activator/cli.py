@@ -235,10 +235,7 @@ def _activate(req: Request) -> int:
         act = activation.prepare(
             req.directory, req.file, req.mode, False, req.services, mark_outside=False
         )
-        if act.start_services:
-            from .services import control
-
-            control.start_with(act)
+        activation.start_services(act)
         return launch.print_json(act)
     choice = program = None
     if req.action != "command" or req.shell is not None:
@@ -248,10 +245,7 @@ def _activate(req: Request) -> int:
         if req.action in ("shell", "code"):
             program = detect.program(choice, os.environ.get("PATH"))  # before the hook runs
     act = activation.prepare(req.directory, req.file, req.mode, in_place, req.services)
-    if act.start_services:  # only with -s or auto-start: the hot path never gets here
-        from .services import control
-
-        control.start_with(act)
+    activation.start_services(act)
     if req.action == "command":
         launch.run_command(act, req.argv)
     assert choice is not None
