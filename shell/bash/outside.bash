@@ -14,14 +14,15 @@ if [ "$__activate_x" = start ]; then
   done
 else
   __activate_xs=
-  for __activate_n in $(compgen -e); do
+  __activate_now=$(compgen -e) # one subshell: the names now, for both loops
+  for __activate_n in $__activate_now; do
     case $__activate_n in _ACTIVATE_* | __activate*) continue ;; esac
     if [ -z "${__activate_xv[$__activate_n]+set}" ] ||
       [ "${__activate_xv[$__activate_n]}" != "${!__activate_n}" ]; then
       __activate_xs="$__activate_xs $__activate_n"
     fi
   done
-  __activate_now=$'\n'"$(compgen -e)"$'\n'
+  __activate_now=$'\n'"$__activate_now"$'\n'
   for __activate_n in "${!__activate_xv[@]}"; do
     case $__activate_now in
       *$'\n'"$__activate_n"$'\n'*) ;;
