@@ -133,8 +133,12 @@ def _wait_stopping(lay: Layout) -> None:
     """When the keeper is stopping the services (the last activation just
     ended), wait for it to finish, bounded (then leftovers are stopped)."""
     keeper = _pair(_read(lay.keeper), "keeper")
-    if keeper is None or not os.path.exists(lay.stopping):
-        return
+    if keeper is not None and os.path.exists(lay.stopping):
+        _wait_ended(keeper)
+
+
+def _wait_ended(keeper: tuple[int, str]) -> None:
+    """Wait, bounded, until the keeper has stopped the services and ended."""
     deadline = time.monotonic() + START_WAIT + SHUTDOWN_WAIT * 4
     while _alive(keeper) and time.monotonic() < deadline:
         time.sleep(0.05)
@@ -519,8 +523,7 @@ def clean_leftovers(lay: Layout) -> None:
     left = set(processes.still(recorded)) | set(processes.marked(lay.ident))
     if left:
         processes.stop(sorted(left), grace=3)
-    for path in (lay.sock, lay.keeper, lay.pids, lay.stopping):
-        remove(path)
+    lay.remove_runtime()
 
 
 def shut_down(lay: Layout) -> None:
@@ -532,9 +535,7 @@ def shut_down(lay: Layout) -> None:
     if keeper is None or not _alive(keeper):
         return
     os.kill(keeper[0], signal.SIGTERM)
-    deadline = time.monotonic() + START_WAIT + SHUTDOWN_WAIT * 4
-    while _alive(keeper) and time.monotonic() < deadline:
-        time.sleep(0.05)
+    _wait_ended(keeper)
 
 
 # -- status and logs ----------------------------------------------------------

@@ -27,7 +27,7 @@ import sys
 import time
 
 from .. import procs, registry
-from ..state import remove, write_atomic
+from ..state import write_atomic
 from . import processes
 from .layout import Layout
 
@@ -139,9 +139,7 @@ class Keeper:
 
     def _lost_supervisord(self) -> None:
         """supervisord died: stop what it left running, remove the socket."""
-        processes.stop(processes.marked(self.lay.ident), grace=3)
-        self._reap()
-        self._clean()
+        self._finish()
 
     def _shutdown(self) -> None:
         """The environment's last activation ended: stop everything."""
@@ -165,13 +163,14 @@ class Keeper:
                 os.kill(self.supervisord, signal.SIGKILL)
             except OSError:
                 pass
+        self._finish()
+
+    def _finish(self) -> None:
+        """Stop every process that still carries the services' mark, then
+        remove what lived only while supervisord ran."""
         processes.stop(processes.marked(self.lay.ident), grace=3)
         self._reap()
-        self._clean()
-
-    def _clean(self) -> None:
-        for path in (self.lay.sock, self.lay.pids, self.lay.stopping, self.lay.keeper):
-            remove(path)
+        self.lay.remove_runtime()
 
 
 def main(argv: list[str]) -> int:

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import os
 
-from ..state import digest, ensure_private_dir, fallback_root, makedirs_private
+from ..state import digest, ensure_private_dir, fallback_root, makedirs_private, remove
 from ..values import Value
 
 _SOCKET_MAX = 100
@@ -75,6 +75,12 @@ class Layout(Value):
             os.chmod(d, 0o700)
         if os.path.dirname(self.sock) != self.dir:
             ensure_private_dir(os.path.dirname(self.sock))
+
+    def remove_runtime(self) -> None:
+        """Remove what lives only while supervisord runs: its socket, the
+        records of the keeper and of the service processes, the stopping mark."""
+        for path in (self.sock, self.keeper, self.pids, self.stopping):
+            remove(path)
 
     def script(self, name: str, shutdown: bool = False) -> str:
         """The generated bash script of service `name` (or of its shutdown.command)."""
