@@ -70,6 +70,15 @@ def write_project(folder: Path, vars: dict[str, str], hook: str | None = None) -
     return path
 
 
+def write_including(root: Path, from_base: str) -> tuple[Path, Path]:
+    """Projects `root`/base (FROM_BASE = `from_base`) and `root`/app (AUTO_VALUE
+    = v), which includes base: base's manifest, and app's folder."""
+    base_manifest = write_project(root / "base", {"FROM_BASE": from_base})
+    own = write_project(root / "app", {"AUTO_VALUE": "v"})
+    own.write_text(own.read_text() + '[include]\nenvironments = [{ dir = "../base" }]\n')
+    return base_manifest, root / "app"
+
+
 class Terminal(conftest.Terminal):
     """One interactive shell in a pseudo-terminal, the hook in its startup file."""
 
@@ -308,13 +317,7 @@ def test_no_double_activation(sandbox: Sandbox, shell: str, terminals: list[Term
 def test_allow_covers_included_manifests(sandbox: Sandbox) -> None:
     """The permission covers the manifests the manifest includes: an edit to
     one of them withdraws it, and `activate allow` gives it back."""
-    base = sandbox.root / "base"
-    base.mkdir()
-    base_manifest = write_project(base, {"FROM_BASE": "1"})
-    app = sandbox.root / "app"
-    app.mkdir()
-    own = write_project(app, {"AUTO_VALUE": "v"})
-    own.write_text(own.read_text() + '[include]\nenvironments = [{ dir = "../base" }]\n')
+    base_manifest, app = write_including(sandbox.root, "1")
 
     def auto() -> str:
         done = sandbox.run(["status", "--json"], cwd=app)
@@ -447,13 +450,7 @@ def test_included_manifest_edit_withdraws_trust(
 ) -> None:
     """An included manifest is watched and covered: its variables come on
     with the project's, and an edit to it withdraws the permission (one line)."""
-    base = sandbox.root / "base"
-    base.mkdir()
-    base_manifest = write_project(base, {"FROM_BASE": "b"})
-    app = sandbox.root / "app"
-    app.mkdir()
-    own = write_project(app, {"AUTO_VALUE": "v"})
-    own.write_text(own.read_text() + '[include]\nenvironments = [{ dir = "../base" }]\n')
+    base_manifest, app = write_including(sandbox.root, "b")
     sandbox.run(["allow", "-d", str(app)])
     t = open_terminal(terminals, shell, sandbox)
     t.run(f"cd '{app}'")

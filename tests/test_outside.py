@@ -206,15 +206,18 @@ def test_command_inside_command(sandbox: Sandbox) -> None:
     assert env_of(out / "o.json") == s.env  # no shell in between: exactly the same
 
 
+def export(shell: str, name: str, word: str) -> str:
+    """The line of `shell` that exports `name` as the shell word `word`."""
+    return {"fish": f"set -gx {name} {word}", "tcsh": f"setenv {name} {word}"}.get(
+        shell, f"export {name}={word}"
+    )
+
+
 def test_in_place_twice_then_deactivate(sandbox: Sandbox, shell: str) -> None:
     """A and B in place; after `deactivate`, --outside still gives the start;
     after the last one, nothing is left, and a new activation records afresh."""
     s = make_setup(sandbox)
     out = sandbox.root
-    set_var = {
-        "fish": "set -gx O_TRAILING_SPACES 'changed after leaving'",
-        "tcsh": "setenv O_TRAILING_SPACES 'changed after leaving'",
-    }.get(shell, "export O_TRAILING_SPACES='changed after leaving'")
     done = sandbox.shell(
         shell,
         script(
@@ -228,7 +231,7 @@ def test_in_place_twice_then_deactivate(sandbox: Sandbox, shell: str) -> None:
                 "deactivate",
                 f"{s.dump} {out}/left.json",
                 f"{ACTIVATE} --outside -- {s.dump} {out}/none.json",
-                set_var,
+                export(shell, "O_TRAILING_SPACES", "'changed after leaving'"),
                 in_place(shell),
                 f"{ACTIVATE} --outside -- {s.dump} {out}/again.json",
             ]
@@ -283,18 +286,14 @@ def test_user_changes_after_activating(sandbox: Sandbox, shell: str) -> None:
     variable an activation set comes back as it was, whatever the user did."""
     s = make_setup(sandbox)
     out = sandbox.root
-    export = {
-        "fish": "set -gx {0} {1}",
-        "tcsh": "setenv {0} {1}",
-    }.get(shell, "export {0}={1}")
     done = sandbox.shell(
         shell,
         script(
             [
                 in_place(shell),
-                export.format("MINE", "'added by hand'"),
-                export.format("LANG", "C"),
-                export.format("GREETING", "'changed by hand'"),
+                export(shell, "MINE", "'added by hand'"),
+                export(shell, "LANG", "C"),
+                export(shell, "GREETING", "'changed by hand'"),
                 f"{ACTIVATE} --outside -- {s.dump} {out}/outside.json",
             ]
         ),
