@@ -177,16 +177,6 @@ def _services_can_start(manifest: Manifest, asked: bool) -> bool:
     )  # auto-start: when not, the line about what was not provided says it
 
 
-def start_services(act: Activation) -> None:
-    """Start the manifest's services when this activation is to (-s, or
-    auto-start on a fresh start); only then is the services code imported,
-    so an attach never loads it."""
-    if act.start_services:
-        from .services import control
-
-        control.start_with(act)
-
-
 def provide_packages(
     directory: str | None,
     file: str | None,

@@ -235,7 +235,7 @@ def _activate(req: Request) -> int:
         act = activation.prepare(
             req.directory, req.file, req.mode, False, req.services, mark_outside=False
         )
-        activation.start_services(act)
+        launch.start_services(act)
         return launch.print_json(act)
     choice = program = None
     if req.action != "command" or req.shell is not None:
@@ -245,7 +245,7 @@ def _activate(req: Request) -> int:
         if req.action in ("shell", "code"):
             program = detect.program(choice, os.environ.get("PATH"))  # before the hook runs
     act = activation.prepare(req.directory, req.file, req.mode, in_place, req.services)
-    activation.start_services(act)
+    launch.start_services(act)
     if req.action == "command":
         launch.run_command(act, req.argv)
     assert choice is not None

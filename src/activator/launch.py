@@ -35,6 +35,16 @@ def print_code(act: Activation, choice: ShellChoice) -> int:
     return emit(act.root, choice.kind, inplace_code(act, choice.kind))
 
 
+def start_services(act: Activation) -> None:
+    """Start the manifest's services when this activation is to (-s, or
+    auto-start on a fresh start); only then is the services code imported,
+    so an attach never loads it."""
+    if act.start_services:
+        from .services import control
+
+        control.start_with(act)
+
+
 def inplace_code(act: Activation, kind: str) -> str:
     """The code that activates the calling shell (`kind`) in place; the undo
     record is written (`activate deactivate`, `undo_code`)."""

@@ -72,7 +72,7 @@ def update(kind: str, state: str) -> int:
             continue
         try:
             act = activation.prepare(f.project, None, None, True, environ=environ)
-            activation.start_services(act)  # [services] auto-start, as for any activation
+            launch.start_services(act)  # [services] auto-start, as for any activation
             code.append(launch.inplace_code(act, kind))
         except ActivateError as err:
             report(err)
